@@ -1,0 +1,61 @@
+// Byte helpers that work the same in Node and in the browser (no Buffer in the public types).
+
+export type Bytes = Uint8Array;
+
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+export function toBase64(b: Bytes): string {
+  if (NodeBuffer) return NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict standard base64 with padding; throws on anything else. */
+export function fromBase64(s: string): Bytes {
+  if (!BASE64.test(s)) throw new Error('not standard padded base64');
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(s, 'base64'));
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function toHex(b: Bytes): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(s: string): Bytes {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(s)) throw new Error('not hex');
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function concat(...parts: Bytes[]): Bytes {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Bytes, b: Bytes): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+export const utf8 = (s: string): Bytes => encoder.encode(s);
+export const fromUtf8 = (b: Bytes): string => decoder.decode(b);
