@@ -13,13 +13,15 @@ export function ed25519PublicKey(seed: Bytes): Bytes {
   return ed25519.getPublicKey(seed);
 }
 
-export function ed25519Sign(seed: Bytes, message: Bytes): Bytes {
-  if (!nodeCrypto) return ed25519.sign(message, seed);
-  const key = nodeCrypto.createPrivateKey({
+/** A signing function for one key; in Node the key is imported once, not per signature. */
+export function ed25519Signer(seed: Bytes): (message: Bytes) => Bytes {
+  if (!nodeCrypto) return (message) => ed25519.sign(message, seed);
+  const { createPrivateKey, sign } = nodeCrypto;
+  const key = createPrivateKey({
     key: { kty: 'OKP', crv: 'Ed25519', d: b64url(seed), x: b64url(ed25519PublicKey(seed)) },
     format: 'jwk',
   });
-  return new Uint8Array(nodeCrypto.sign(null, message, key));
+  return (message) => new Uint8Array(sign(null, message, key));
 }
 
 export function ed25519Verify(publicKey: Bytes, message: Bytes, signature: Bytes): boolean {

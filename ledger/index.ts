@@ -9,3 +9,4 @@ export * from './ed25519.js';
 export * from './note.js';
 export * from './checkpoint.js';
 export * from './tlog-proof.js';
+export * from './entry.js';

@@ -1,7 +1,7 @@
 // C2SP signed-note with Ed25519 (signature type 0x01): key ids, verifier keys ("vkeys"),
 // signing, parsing and the spec's trust rules for verification.
 import { concat, equalBytes, fromBase64, fromHex, toBase64, toHex, utf8, type Bytes } from './bytes.js';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify } from './ed25519.js';
+import { ed25519PublicKey, ed25519Signer, ed25519Verify } from './ed25519.js';
 import { sha256 } from './hash.js';
 
 const EM_DASH = '\u2014';
@@ -56,9 +56,10 @@ export function encodeVkey(name: string, publicKey: Bytes): string {
 }
 
 export function parseVkey(vkey: string): NoteVerifier {
-  const parts = vkey.trim().split('+');
-  if (parts.length !== 3) throw new NoteError('NOTE_BAD_VKEY', 'a vkey is name+keyid+key');
-  const [name, idHex, keyB64] = parts;
+  // The key is base64 and may itself contain "+"; the name may not.
+  const m = /^([^+]+)\+([^+]+)\+(.+)$/.exec(vkey.trim());
+  if (!m) throw new NoteError('NOTE_BAD_VKEY', 'a vkey is name+keyid+key');
+  const [, name, idHex, keyB64] = m;
   if (!isValidKeyName(name)) throw new NoteError('NOTE_BAD_VKEY', 'invalid key name');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteError('NOTE_BAD_VKEY', 'key id is not 8 hex digits');
   let key: Bytes;
@@ -77,7 +78,7 @@ export function parseVkey(vkey: string): NoteVerifier {
 export function ed25519NoteSigner(name: string, seed: Bytes): NoteSigner {
   if (!isValidKeyName(name)) throw new NoteError('NOTE_BAD_KEY_NAME', `invalid key name ${JSON.stringify(name)}`);
   const publicKey = ed25519PublicKey(seed);
-  return { name, publicKey, keyId: noteKeyId(name, publicKey), sign: (m) => ed25519Sign(seed, m) };
+  return { name, publicKey, keyId: noteKeyId(name, publicKey), sign: ed25519Signer(seed) };
 }
 
 function signatureLine(s: NoteSignature): string {

@@ -1,0 +1,224 @@
+// The one writer of the log. Entries arrive in memory (append) or through the intake table
+// (written by command transactions); whatever has arrived while the previous batch committed
+// becomes the next batch (greedy group commit). A batch is one transaction under the locked
+// head row: indices, entries, tiles, the new signed checkpoint and the head commit together.
+import { concat, equalBytes, type Bytes } from '../bytes.js';
+import { signCheckpoint } from '../checkpoint.js';
+import { EMPTY_ROOT, leafHash } from '../hash.js';
+import { openNote, type NoteSigner } from '../note.js';
+import { CompactRange } from '../tree.js';
+import { bytes, num, type Sql } from './sql.js';
+import { splitHashes, TileWriter } from './tiles.js';
+
+export interface PendingEntry {
+  body: Bytes;
+  type: string;
+  unitId?: string | null;
+  manifestId?: string | null;
+}
+
+export interface Sealed {
+  index: number;
+  leafHash: Bytes;
+  /** The tree size and signed checkpoint of the batch that sealed the entry. */
+  size: number;
+  checkpoint: string;
+}
+
+export interface BatchReport {
+  start: number;
+  count: number;
+  fromIntake: number;
+  ms: number;
+}
+
+interface Waiter {
+  entry: PendingEntry;
+  resolve(s: Sealed): void;
+  reject(e: Error): void;
+}
+
+const ENTRY_COLUMNS = 6;
+
+/** Create the head row and the size-0 checkpoint on an empty log; refuse a log signed by another key. */
+export async function initLog(sql: Sql, signer: NoteSigner): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query('LOCK TABLE ledger_head IN EXCLUSIVE MODE');
+    const [head] = await tx.query<{ checkpoint: string }>('SELECT checkpoint FROM ledger_head WHERE id = 0');
+    if (head) {
+      try {
+        openNote(head.checkpoint, [signer]);
+      } catch {
+        throw new Error(
+          `the log's latest checkpoint is not signed by key ${signer.name}: refusing to continue another key's log ` +
+            '(restore the checkpoint key or HAZLEDGER_ORIGIN it was signed with)',
+        );
+      }
+      return;
+    }
+    const note = signCheckpoint({ origin: signer.name, size: 0, root: EMPTY_ROOT }, signer);
+    await tx.query(
+      `INSERT INTO ledger_head (id, size, root, compact_range, checkpoint) VALUES (0, 0, $1, $2, $3)`,
+      [EMPTY_ROOT, new Uint8Array(0), note],
+    );
+    await tx.query('INSERT INTO ledger_checkpoints (size, note) VALUES (0, $1)', [note]);
+  });
+}
+
+export class Sequencer {
+  private queue: Waiter[] = [];
+  private intakeWaiters = new Map<number, Pick<Waiter, 'resolve' | 'reject'>>();
+  private intakePending = true; // drain whatever a previous process left in intake
+  private running = false;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly signer: NoteSigner,
+    private readonly opts: { maxBatch?: number; onBatch?: (r: BatchReport) => void; onError?: (e: Error) => void } = {},
+  ) {}
+
+  /** Seal one entry; resolves once the batch holding it has committed. */
+  append(entry: PendingEntry): Promise<Sealed> {
+    if (this.closed) return Promise.reject(new Error('the sequencer is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** An intake row was committed: seal it soon, and tell the caller its index. */
+  sealIntake(intakeId: number): Promise<Sealed> {
+    return new Promise((resolve, reject) => {
+      this.intakeWaiters.set(intakeId, { resolve, reject });
+      this.intakePending = true;
+      this.kick();
+    });
+  }
+
+  /** Seal what is in intake now (at start, and after an outage). */
+  drainIntake(): void {
+    this.intakePending = true;
+    this.kick();
+  }
+
+  /** Wait for the batches in flight, then refuse new appends. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length > 0 || this.intakePending) {
+        const batch = this.queue.splice(0, this.opts.maxBatch ?? 1000);
+        try {
+          await this.seal(batch);
+        } catch (e) {
+          const err = e as Error;
+          for (const w of batch) w.reject(err);
+          this.opts.onError?.(err);
+          // Intake rows are durable: try them again in a moment rather than spinning.
+          if (this.intakePending && !this.closed) this.retry = setTimeout(() => this.kick(), 1000);
+          this.intakePending = false;
+          break;
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) this.kick();
+    }
+  }
+
+  private async seal(batch: Waiter[]): Promise<void> {
+    const started = performance.now();
+    const maxBatch = this.opts.maxBatch ?? 1000;
+    const room = this.intakePending ? Math.max(1, maxBatch - batch.length) : 0;
+    this.intakePending = false;
+    const result = await this.sql.transaction(async (tx) => {
+      const [head] = await tx.query('SELECT size, compact_range FROM ledger_head WHERE id = 0 FOR UPDATE');
+      if (!head) throw new Error('the log has no head row: initLog was not run');
+      const range = CompactRange.from(num(head.size), splitHashes(bytes(head.compact_range)));
+      const intake = room > 0 ? await readIntake(tx, room) : [];
+      if (intake.length === room) this.intakePending = true; // there may be more
+      const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
+      if (entries.length === 0) return undefined;
+      const start = range.size;
+      const tiles = new TileWriter();
+      const hashes = entries.map((e, i) => {
+        const h = leafHash(e.body);
+        if (i < intake.length && !equalBytes(h, intake[i].leafHash)) {
+          throw new Error(`intake row ${intake[i].id} has a leaf hash that does not match its body`);
+        }
+        range.append(h, tiles.visit);
+        return h;
+      });
+      await insertEntries(tx, start, entries, hashes);
+      await tiles.write(tx);
+      const size = range.size;
+      const root = range.root();
+      const checkpoint = signCheckpoint({ origin: this.signer.name, size, root }, this.signer);
+      await tx.query('INSERT INTO ledger_checkpoints (size, note) VALUES ($1, $2)', [size, checkpoint]);
+      await tx.query(
+        'UPDATE ledger_head SET size = $1, root = $2, compact_range = $3, checkpoint = $4, updated_at = now() WHERE id = 0',
+        [size, root, concat(...range.hashes()), checkpoint],
+      );
+      if (intake.length > 0) {
+        await tx.query('DELETE FROM ledger_intake WHERE id = ANY($1::bigint[])', [intake.map((r) => r.id)]);
+      }
+      return { start, size, checkpoint, hashes, intakeIds: intake.map((r) => r.id) };
+    });
+    if (!result) return;
+    const { start, size, checkpoint, hashes, intakeIds } = result;
+    const sealed = (i: number): Sealed => ({ index: start + i, leafHash: hashes[i], size, checkpoint });
+    intakeIds.forEach((id, i) => {
+      this.intakeWaiters.get(id)?.resolve(sealed(i));
+      this.intakeWaiters.delete(id);
+    });
+    batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
+    this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
+  }
+}
+
+async function readIntake(tx: Sql, limit: number) {
+  const rows = await tx.query(
+    'SELECT id, body, leaf_hash, type, unit_id, manifest_id FROM ledger_intake ORDER BY id LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => ({
+    id: num(r.id),
+    leafHash: bytes(r.leaf_hash),
+    entry: {
+      body: bytes(r.body),
+      type: r.type as string,
+      unitId: r.unit_id as string | null,
+      manifestId: r.manifest_id as string | null,
+    },
+  }));
+}
+
+async function insertEntries(tx: Sql, start: number, entries: PendingEntry[], hashes: Bytes[]): Promise<void> {
+  const chunk = Math.floor(60000 / ENTRY_COLUMNS);
+  for (let from = 0; from < entries.length; from += chunk) {
+    const params: unknown[] = [];
+    const values: string[] = [];
+    for (let i = from; i < Math.min(entries.length, from + chunk); i++) {
+      const e = entries[i];
+      params.push(start + i, e.body, hashes[i], e.type, e.unitId ?? null, e.manifestId ?? null);
+      const n = params.length;
+      values.push(`($${n - 5}::bigint, $${n - 4}::bytea, $${n - 3}::bytea, $${n - 2}, $${n - 1}, $${n})`);
+    }
+    await tx.query(
+      `INSERT INTO ledger_entries (idx, body, leaf_hash, type, unit_id, manifest_id) VALUES ${values.join(', ')}`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,23 @@
+// The small SQL surface the ledger store needs, implemented over `pg` and over PGlite, so the
+// store runs the same statements on both drivers.
+
+export type Row = Record<string, unknown>;
+
+export interface Sql {
+  readonly driver: 'postgres' | 'pglite';
+  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Run `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/** bigint columns come back as strings from pg and as numbers or bigints from PGlite. */
+export const num = (v: unknown): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${String(v)}`);
+  return n;
+};
+
+export const bytes = (v: unknown): Uint8Array => {
+  if (v instanceof Uint8Array) return v;
+  throw new Error('expected a bytea value');
+};

@@ -1,0 +1,38 @@
+// `hazledger <command>`: start, verify, help.
+import { loadConfig } from './config.js';
+
+const USAGE = `usage: hazledger <command>
+
+  start            serve the API and the ledger (PORT, HAZLEDGER_DATA_DIR, DATABASE_URL…)
+  verify           self-audit the whole log and the database; exit 1 on any break
+  help             this text
+
+Configuration is read from the environment; see README.md.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  try {
+    switch (command) {
+      case 'start': {
+        const { main } = await import('./main.js');
+        await main(loadConfig());
+        return 0;
+      }
+      case 'verify': {
+        const { verifyCommand } = await import('./verify-command.js');
+        return await verifyCommand(loadConfig(), argv.slice(1));
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        console.error(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    console.error(`hazledger ${command}: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,65 @@
+// The only reader of the environment. Everything else takes a Config.
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** HTTP port (PORT, default 8080). */
+  port: number;
+  /** Interface to bind (HOST, default 0.0.0.0). */
+  host: string;
+  /** Data directory: PGlite files, the checkpoint key, pictures (HAZLEDGER_DATA_DIR, default ./data). */
+  dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite in the data directory is used. */
+  databaseUrl?: string;
+  /** Checkpoint origin line and key name (HAZLEDGER_ORIGIN). */
+  origin: string;
+  /** Base64 Ed25519 seed for checkpoints (HAZLEDGER_CHECKPOINT_KEY); otherwise generated into the data directory. */
+  checkpointKey?: string;
+  /** Largest number of entries sealed in one batch (HAZLEDGER_MAX_BATCH, default 1000). */
+  maxBatch: number;
+  /** Seal the pilot park registry on an empty log (HAZLEDGER_SEED, default on). */
+  seed: boolean;
+  /** Fastify log level (LOG_LEVEL, default info). */
+  logLevel: string;
+}
+
+export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be 0 or 1, got ${JSON.stringify(raw)}`);
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const origin = env.HAZLEDGER_ORIGIN || DEFAULT_ORIGIN;
+  if (/[\s+]/.test(origin)) throw new Error('HAZLEDGER_ORIGIN must not contain spaces or "+"');
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.HAZLEDGER_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    origin,
+    checkpointKey: env.HAZLEDGER_CHECKPOINT_KEY || undefined,
+    maxBatch: int(env, 'HAZLEDGER_MAX_BATCH', 1000, 1, 10000),
+    seed: flag(env, 'HAZLEDGER_SEED', true),
+    logLevel: env.LOG_LEVEL || 'info',
+    ...overrides,
+  };
+}
+
+/** Only for the test suite: the PostgreSQL server to run the database suite against as well. */
+export const testDatabaseUrl = (env: Env = process.env): string | undefined => env.TEST_DATABASE_URL || undefined;

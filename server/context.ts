@@ -1,0 +1,47 @@
+// Everything a running hazledger holds: database, checkpoint key, sequencer and reader.
+// Built once by main.ts (or a test), handed to the app, closed on shutdown.
+import { LedgerReader } from '../ledger/store/reader.js';
+import { initLog, Sequencer, type BatchReport } from '../ledger/store/sequencer.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/open.js';
+import { loadCheckpointKey, type CheckpointKey } from './keys.js';
+import { seedRegistry } from './registry/seed.js';
+
+export interface Context {
+  config: Config;
+  db: Database;
+  key: CheckpointKey;
+  sequencer: Sequencer;
+  reader: LedgerReader;
+  close(): Promise<void>;
+}
+
+export interface ContextHooks {
+  onBatch?: (r: BatchReport) => void;
+  onError?: (e: Error) => void;
+}
+
+export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  try {
+    const key = loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey });
+    await initLog(db.sql, key.signer);
+    const sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...hooks });
+    if (config.seed) await seedRegistry(db.sql);
+    sequencer.drainIntake();
+    return {
+      config,
+      db,
+      key,
+      sequencer,
+      reader: new LedgerReader(db.sql),
+      async close() {
+        await sequencer.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

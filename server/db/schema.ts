@@ -1,0 +1,2 @@
+// The one drizzle schema for both drivers; drizzle-kit generates migrations from it.
+export * from '../../ledger/store/schema.js';

@@ -1,0 +1,28 @@
+// Starts the server: the only place that listens.
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createContext } from './context.js';
+
+export async function main(config: Config = loadConfig()): Promise<void> {
+  const started = Date.now();
+  const ctx = await createContext(config, {
+    onError: (e) => console.error(`sequencer: batch failed: ${e.message}`),
+  });
+  const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal}: closing`);
+    await app.close();
+    await ctx.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const head = await ctx.reader.head();
+  const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  app.log.info(`hazledger ready in ${Date.now() - started} ms on ${where}; log ${config.origin} at size ${head.size}`);
+  app.log.info(`verifier key: ${ctx.key.vkey}`);
+}

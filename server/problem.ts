@@ -1,0 +1,49 @@
+// RFC 9457 problem details. Every error leaves the server in this shape with a stable code;
+// 5xx bodies say nothing about the inside.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+export const PROBLEM_TYPE = 'application/problem+json';
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+  ) {
+    super(detail ?? title);
+    this.name = 'Problem';
+  }
+}
+
+export const badParameter = (detail: string) => new Problem(400, 'BAD_PARAMETER', 'Bad parameter', detail);
+export const notFound = (detail: string) => new Problem(404, 'NOT_FOUND', 'Not found', detail);
+
+export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {
+  return reply
+    .code(p.status)
+    .type(PROBLEM_TYPE)
+    .send({
+      type: `/problems/${p.code.toLowerCase().replace(/_/g, '-')}`,
+      title: p.title,
+      status: p.status,
+      code: p.code,
+      ...(p.detail ? { detail: p.detail } : {}),
+      ...(instance ? { instance } : {}),
+    });
+}
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(`no route for ${req.method} ${req.url}`)));
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    if (err instanceof Problem) return sendProblem(reply, err, req.url);
+    if (err.validation) return sendProblem(reply, new Problem(400, 'VALIDATION_FAILED', 'Invalid request', err.message), req.url);
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: bad JSON, wrong content type, body too large…
+      return sendProblem(reply, new Problem(status, err.code ?? 'BAD_REQUEST', 'Bad request', err.message), req.url);
+    }
+    req.log.error({ err }, 'request failed');
+    return sendProblem(reply, new Problem(500, 'INTERNAL', 'Internal error', 'the server could not complete the request'), req.url);
+  });
+}
