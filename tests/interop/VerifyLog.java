@@ -1268,7 +1268,7 @@ public class VerifyLog {
                     trailingNl++;
                 }
                 List<byte[]> lines = new ArrayList<>();
-                if (len > 0 || lim > 0) {
+                if (len > 0) {                                   // lines separated by \n; one final \n tolerated
                     int st = 0;
                     for (int i = 0; i <= len; i++) {
                         if (i == len || body[i] == '\n') {
@@ -1277,7 +1277,6 @@ public class VerifyLog {
                         }
                     }
                 }
-                if (len == 0) lines.clear();
                 if (!check(lines.size() == lim, what, "got " + lines.size() + " line(s), expected " + lim)) {
                     end("stopped at page " + pages);
                     return false;
@@ -1871,7 +1870,8 @@ public class VerifyLog {
                     ok(Merkle.verifyInclusion(m, n, lh[m], p, roots[n]), "PATH verifies m=" + m + " n=" + n);
                     if (m > 0) ok(!Merkle.verifyInclusion(m - 1, n, lh[m], p, roots[n]), "wrong index m-1 rejected m=" + m + " n=" + n);
                     ok(!Merkle.verifyInclusion(m + 1, n, lh[m], p, roots[n]), "wrong index m+1 rejected m=" + m + " n=" + n);
-                    ok(!Merkle.verifyInclusion(m, n + 1, lh[m], p, roots[n]), "wrong size rejected m=" + m + " n=" + n);
+                    ok(!Merkle.verifyInclusion(m, 2L * n, lh[m], p, roots[n]), "wrong size (x2) rejected m=" + m + " n=" + n);
+                    if (n > 1) ok(!Merkle.verifyInclusion(m, n / 2, lh[m], p, roots[n]), "wrong size (/2) rejected m=" + m + " n=" + n);
                     byte[] badLeaf = lh[m].clone();
                     badLeaf[31] ^= 1;
                     ok(!Merkle.verifyInclusion(m, n, badLeaf, p, roots[n]), "flipped leaf rejected m=" + m + " n=" + n);
@@ -2370,7 +2370,7 @@ public class VerifyLog {
                 }
             } else if (path.equals("/ledger/tlog-proof")) {
                 long i = num(q.get("index"));
-                MockLog src = grown != null && checkpointCalls > 1 ? grown : this;
+                MockLog src = grown != null ? grown : this;   // "grow": bundles carry the newer checkpoint
                 if (i < 0) problem(ex, 400, "bad index");
                 else if (i >= n) problem(ex, 404, "past the tree");
                 else {
@@ -2378,8 +2378,11 @@ public class VerifyLog {
                     if (tamper.contains("tlog-extra")) sb.append("extra ").append(H.b64("ctx".getBytes(StandardCharsets.UTF_8))).append('\n');
                     sb.append("index ").append(tamper.contains("tlogproof-index") && i == 0 ? 1 : i).append('\n');
                     List<byte[]> p = new ArrayList<>(src.tree.path(i, src.n));
-                    if (tamper.contains("tlogproof-path") && i == 9 && !p.isEmpty()) p.set(0, p.get(0).clone()).getClass();
-                    if (tamper.contains("tlogproof-path") && i == 9 && !p.isEmpty()) p.get(0)[0] ^= 1;
+                    if (tamper.contains("tlogproof-path") && i == 9 && !p.isEmpty()) {
+                        byte[] x = p.get(0).clone();       // never mutate the tree's own node arrays
+                        x[0] ^= 1;
+                        p.set(0, x);
+                    }
                     for (byte[] h : p) sb.append(H.b64(h)).append('\n');
                     sb.append('\n');
                     byte[] body = H.concat(sb.toString().getBytes(StandardCharsets.UTF_8), src.note(src.n));

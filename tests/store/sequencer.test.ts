@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ed25519NoteSigner, inclusionProof, consistencyProof, leafHash, MemoryTree, openCheckpoint, parseVkey, encodeVkey,
+  randomSeed, toHex, utf8, verifyInclusion,
+} from '../../ledger/index.js';
+import { LedgerReader } from '../../ledger/store/reader.js';
+import { initLog, Sequencer } from '../../ledger/store/sequencer.js';
+import type { Database } from '../../server/db/open.js';
+import { ChainedEntries } from '../helpers/entries.js';
+import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+
+describe.each(DRIVERS)('sequencer on %s', (driver) => {
+  let place: TestPlace;
+  let db: Database;
+  const signer = ed25519NoteSigner('test.hazledger.example/log', randomSeed());
+  const vkey = parseVkey(encodeVkey(signer.name, signer.publicKey));
+  const memory = new MemoryTree();
+  const bodies: Uint8Array[] = [];
+
+  beforeAll(async () => {
+    place = await testPlace(driver);
+    db = await place.open();
+    await initLog(db.sql, signer);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await place?.dispose();
+  });
+
+  it('seals 600 concurrent appends gap-free, in batches, each acknowledged with a checkpoint that proves it', async () => {
+    const batches: number[] = [];
+    const seq = new Sequencer(db.sql, signer, { maxBatch: 37, onBatch: (r) => batches.push(r.count) });
+    const entries = new ChainedEntries(40).take(600);
+    const sealed = await Promise.all(entries.map((e) => seq.append(e)));
+    expect(sealed.map((s) => s.index).sort((a, b) => a - b)).toEqual(entries.map((_, i) => i));
+    // Appends are integrated in arrival order, so the order of the promises is the log order.
+    expect(sealed.map((s) => s.index)).toEqual(entries.map((_, i) => i));
+    expect(batches.length).toBeGreaterThan(600 / 37);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(37);
+    for (const e of entries) {
+      memory.append(leafHash(e.body));
+      bodies.push(e.body);
+    }
+    for (const s of sealed) {
+      const cp = openCheckpoint(s.checkpoint, vkey);
+      expect(cp.size).toBe(s.size);
+      expect(s.index).toBeLessThan(cp.size);
+      const path = await inclusionProof(s.index, cp.size, memory);
+      expect(verifyInclusion(s.index, cp.size, s.leafHash, path, cp.root)).toEqual({ ok: true });
+    }
+    await seq.close();
+  });
+
+  it('serves entries exactly, and proofs from tiles equal to the in-memory tree at every size', async () => {
+    const reader = new LedgerReader(db.sql);
+    const head = await reader.head();
+    expect(head.size).toBe(600);
+    expect(toHex(head.root)).toBe(toHex(memory.root()));
+    expect((await reader.entries(250, 10)).map((r) => toHex(r.body))).toEqual(bodies.slice(250, 260).map(toHex));
+    for (const size of [1, 2, 255, 256, 257, 511, 512, 513, 600]) {
+      for (const index of [0, 1, size >> 1, size - 2, size - 1].filter((i) => i >= 0 && i < size)) {
+        const p = await reader.inclusion(index, size);
+        expect(p.path.map(toHex)).toEqual((await inclusionProof(index, size, memory)).map(toHex));
+        expect(toHex(p.leafHash)).toBe(toHex(leafHash(bodies[index])));
+      }
+      for (const from of [0, 1, 3, 128, 255, 256, size]) {
+        if (from > size) continue;
+        const c = await reader.consistency(from, size);
+        expect(c.path.map(toHex)).toEqual((await consistencyProof(from, size, memory)).map(toHex));
+      }
+    }
+    await expect(reader.inclusion(0, 601)).rejects.toThrow(/past the tree/);
+  });
+
+  it('keeps a checkpoint for every batch, each signed by the log key', async () => {
+    const rows = await db.sql.query<{ size: unknown; note: string }>('SELECT size, note FROM ledger_checkpoints ORDER BY size');
+    expect(Number(rows[0].size)).toBe(0);
+    for (const r of rows) expect(openCheckpoint(r.note, vkey).size).toBe(Number(r.size));
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE on ledger tables', async () => {
+    const refused = /append-only|may only/;
+    await expect(db.sql.query("UPDATE ledger_entries SET body = '\\x00' WHERE idx = 3")).rejects.toThrow(refused);
+    await expect(db.sql.query('DELETE FROM ledger_entries WHERE idx = 3')).rejects.toThrow(refused);
+    await expect(db.sql.query('TRUNCATE ledger_entries')).rejects.toThrow(refused);
+    await expect(db.sql.query("UPDATE ledger_checkpoints SET note = 'x' WHERE size = 0")).rejects.toThrow(refused);
+    await expect(db.sql.query('DELETE FROM ledger_checkpoints')).rejects.toThrow(refused);
+    await expect(db.sql.query('DELETE FROM ledger_tiles WHERE height = 0')).rejects.toThrow(refused);
+    await expect(db.sql.query("UPDATE ledger_tiles SET hashes = '\\x00' WHERE height = 0 AND idx = 0")).rejects.toThrow(refused);
+    await expect(db.sql.query('UPDATE ledger_head SET size = 5')).rejects.toThrow(refused);
+    await expect(db.sql.query('DELETE FROM ledger_head')).rejects.toThrow(refused);
+    expect((await new LedgerReader(db.sql).head()).size).toBe(600);
+  });
+
+  it('seals what command transactions put into intake, and tells each waiter its index', async () => {
+    const seq = new Sequencer(db.sql, signer);
+    const entries = new ChainedEntries(3).take(5);
+    const ids: number[] = [];
+    for (const e of entries) {
+      const [row] = await db.sql.query<{ id: unknown }>(
+        'INSERT INTO ledger_intake (body, leaf_hash, type, unit_id) VALUES ($1, $2, $3, $4) RETURNING id',
+        [e.body, leafHash(e.body), e.type, e.unitId],
+      );
+      ids.push(Number(row.id));
+    }
+    const sealed = await Promise.all(ids.map((id) => seq.sealIntake(id)));
+    expect(sealed.map((s) => s.index)).toEqual([600, 601, 602, 603, 604]);
+    expect(await db.sql.query('SELECT id FROM ledger_intake')).toEqual([]);
+    expect(toHex((await new LedgerReader(db.sql).entry(602))!)).toBe(toHex(entries[2].body));
+    await seq.close();
+  });
+
+  it('refuses to continue a log signed by another key', async () => {
+    const other = ed25519NoteSigner('test.hazledger.example/log', randomSeed());
+    await expect(initLog(db.sql, other)).rejects.toThrow(/not signed by key/);
+  });
+
+  it('rolls a failed batch back whole and keeps sealing afterwards', async () => {
+    const seq = new Sequencer(db.sql, signer);
+    const bad = { body: utf8('{}'), type: 'x'.repeat(10), unitId: null, manifestId: null };
+    // A type that violates nothing still seals; a NULL type violates NOT NULL and fails the batch.
+    const failing = seq.append({ ...bad, type: null as unknown as string });
+    await expect(failing).rejects.toThrow();
+    const ok = await seq.append(new ChainedEntries(1).next());
+    expect(ok.index).toBe(605);
+    await seq.close();
+  });
+});
