@@ -10,12 +10,18 @@ const TYPES = ['unit.weighed', 'unit.stored', 'unit.retrieved', 'unit.sighted'] 
  */
 export class ChainedEntries {
   private readonly last = new Map<string, string>();
-  private n = 0;
-  constructor(private readonly units = 50) {}
+  private n: number;
+  /** `offset` starts the units' names at a fresh number, for a log that already has chains. */
+  constructor(
+    private readonly units = 50,
+    private readonly offset = 0,
+  ) {
+    this.n = 0;
+  }
 
   next(): PendingEntry {
     const i = this.n++;
-    const unit = `U-${String(i % this.units).padStart(6, '0')}`;
+    const unit = `U-${String(this.offset + (i % this.units)).padStart(6, '0')}`;
     const prev = this.last.get(unit);
     const e: Envelope = {
       v: 1,
