@@ -103,6 +103,11 @@ export class Sequencer {
     this.kick();
   }
 
+  /** Resolves once everything queued so far, intake included, has been sealed or has failed. */
+  async idle(): Promise<void> {
+    while (this.running || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
   /** Wait for the batches in flight, then refuse new appends. */
   async close(): Promise<void> {
     this.closed = true;
