@@ -84,7 +84,7 @@ describe.each(DRIVERS)('ledger HTTP contract on %s', (driver) => {
     for (const i of [0, 1, REGISTRY, size - 1]) {
       const res = await app.inject(`/ledger/entries/${i}`);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(new Uint8Array(res.rawPayload)).toEqual(bodies[i]);
+      expect(toBase64(new Uint8Array(res.rawPayload))).toBe(toBase64(bodies[i]));
     }
     await problem(`/ledger/entries/${size}`, 404);
     await problem('/ledger/entries/1e3', 400);
