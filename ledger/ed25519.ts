@@ -28,8 +28,7 @@ export function ed25519Verify(publicKey: Bytes, message: Bytes, signature: Bytes
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
     if (!nodeCrypto) return ed25519.verify(signature, message, publicKey);
-    const key = nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(publicKey) }, format: 'jwk' });
-    return nodeCrypto.verify(null, message, key, signature);
+    return nodeCrypto.verify(null, message, nodePublicKey(nodeCrypto, publicKey), signature);
   } catch {
     return false;
   }
@@ -37,4 +36,17 @@ export function ed25519Verify(publicKey: Bytes, message: Bytes, signature: Bytes
 
 export function randomSeed(): Bytes {
   return ed25519.utils.randomSecretKey();
+}
+
+// Importing a key costs more than verifying with it; logs and witnesses are few, so keep them.
+const importedKeys = new Map<string, import('node:crypto').KeyObject>();
+function nodePublicKey(c: NodeCrypto, publicKey: Bytes) {
+  const id = b64url(publicKey);
+  let key = importedKeys.get(id);
+  if (!key) {
+    key = c.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: id }, format: 'jwk' });
+    if (importedKeys.size >= 256) importedKeys.clear();
+    importedKeys.set(id, key);
+  }
+  return key;
 }

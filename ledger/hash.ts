@@ -1,7 +1,7 @@
 // RFC 9162 §2.1.1 hashing with domain separation. SHA-256 comes from node:crypto when the
 // code runs in Node (about twice as fast as pure JS) and from @noble/hashes in a browser.
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { concat, type Bytes } from './bytes.js';
+import type { Bytes } from './bytes.js';
 
 type NodeCrypto = typeof import('node:crypto');
 const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
@@ -14,14 +14,23 @@ export const sha256: (data: Bytes) => Bytes =
     ? (data) => nodeCrypto.hash('sha256', data, 'buffer') as unknown as Bytes
     : (data) => nobleSha256(data);
 
-const LEAF_PREFIX = new Uint8Array([0]);
-const NODE_PREFIX = new Uint8Array([1]);
-
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Bytes = sha256(new Uint8Array(0));
 
+// Hashing runs millions of times in an audit: the prefixed input is assembled in one reused
+// buffer rather than a fresh allocation per hash (JavaScript is single-threaded per isolate).
+let scratch = new Uint8Array(1024);
+function prefixed(prefix: number, a: Bytes, b?: Bytes): Bytes {
+  const len = 1 + a.length + (b ? b.length : 0);
+  if (len > scratch.length) scratch = new Uint8Array(Math.max(len, scratch.length * 2));
+  scratch[0] = prefix;
+  scratch.set(a, 1);
+  if (b) scratch.set(b, 1 + a.length);
+  return scratch.subarray(0, len);
+}
+
 /** leaf_hash(d) = SHA-256(0x00 || d) */
-export const leafHash = (entry: Bytes): Bytes => sha256(concat(LEAF_PREFIX, entry));
+export const leafHash = (entry: Bytes): Bytes => sha256(prefixed(0, entry));
 
 /** node_hash(l, r) = SHA-256(0x01 || l || r) */
-export const nodeHash = (left: Bytes, right: Bytes): Bytes => sha256(concat(NODE_PREFIX, left, right));
+export const nodeHash = (left: Bytes, right: Bytes): Bytes => sha256(prefixed(1, left, right));

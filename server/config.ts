@@ -63,3 +63,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
 /** Only for the test suite: the PostgreSQL server to run the database suite against as well. */
 export const testDatabaseUrl = (env: Env = process.env): string | undefined => env.TEST_DATABASE_URL || undefined;
+
+/** Only for `npm run bench`: the PostgreSQL server to create a scratch database on. */
+export const benchDatabaseUrl = (env: Env = process.env): string =>
+  env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,6 +1,6 @@
 // `hazledger verify`: the self-audit over the configured database, printed break by break.
 import { parseVkey } from '../ledger/index.js';
-import { auditLedger, type Break } from '../ledger/store/audit.js';
+import { auditLedger, type Break } from '../ledger/store/audit/audit.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open.js';
 import { loadCheckpointKey } from './keys.js';

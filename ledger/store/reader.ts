@@ -1,7 +1,8 @@
 // Reads of the sealed log: entries as stored, checkpoints, and proofs built from the tiles.
 import type { Bytes } from '../bytes.js';
 import { encodeTlogProof } from '../tlog-proof.js';
-import { consistencyProof, inclusionProof } from '../proofs.js';
+import { consistencyProof, inclusionProof, inclusionRanges } from '../proofs.js';
+import { hashRanges } from '../tree.js';
 import { bytes, num, type Sql } from './sql.js';
 import { TileNodeSource } from './tiles.js';
 
@@ -21,6 +22,8 @@ export class BeyondTreeError extends Error {
 
 export class LedgerReader {
   private readonly nodes: TileNodeSource;
+  /** A size the log is known to have reached; it only grows, so proofs below it need no head read. */
+  private reached = 0;
 
   constructor(private readonly sql: Sql) {
     this.nodes = new TileNodeSource(sql);
@@ -52,17 +55,17 @@ export class LedgerReader {
   }
 
   private async requireSize(size: number, what: string): Promise<void> {
+    if (size <= this.reached) return;
     const { size: current } = await this.head();
+    this.reached = Math.max(this.reached, current);
     if (size > current) throw new BeyondTreeError(`${what} ${size} is past the tree size ${current}`);
   }
 
   async inclusion(index: number, size: number): Promise<{ index: number; size: number; leafHash: Bytes; path: Bytes[] }> {
     await this.requireSize(size, 'size');
     if (index >= size) throw new BeyondTreeError(`index ${index} is not in a tree of size ${size}`);
-    const [[leafHash], path] = await Promise.all([
-      this.nodes.getNodes([{ height: 0, index }]),
-      inclusionProof(index, size, this.nodes),
-    ]);
+    // The leaf and the path in one round trip.
+    const [leafHash, ...path] = await hashRanges([[index, index + 1], ...inclusionRanges(index, size)], this.nodes);
     return { index, size, leafHash, path };
   }
 

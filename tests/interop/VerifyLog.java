@@ -2220,7 +2220,7 @@ public class VerifyLog {
                     ? "{\"i\":" + i + ",\"kind\":\"weigh\",\"massG\":" + (1000 + i) + ",\"note\":\"drum \u00fc\u20ac #" + i + "\",\"v\":1}"
                     : i % 3 == 1
                     ? "{\"i\":" + i + ",\"kind\":\"gate\",\"plate\":\"\u7ca4B\u00b7" + i + "\",\"q\":\"a\\\"b\\tc\"}"
-                    : "{\"a\":[1,2,{\"z\":null,\"y\":true}],\"i\":" + i + ",\"kind\":\"scan\"}";
+                    : "{\"a\":[1,2,{\"y\":true,\"z\":null}],\"i\":" + i + ",\"kind\":\"scan\"}";
             return s.getBytes(StandardCharsets.UTF_8);
         }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leafHash, parseVkey, toHex } from '../../ledger/index.js';
-import { auditLedger } from '../../ledger/store/audit.js';
+import { auditLedger } from '../../ledger/store/audit/audit.js';
 import { LedgerReader } from '../../ledger/store/reader.js';
 import { Sequencer } from '../../ledger/store/sequencer.js';
 import { createContext } from '../../server/context.js';

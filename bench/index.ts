@@ -1,0 +1,61 @@
+// `npm run bench`: the figures of DESIGN.md §8 for the ledger, each printed next to a baseline
+// measured in the same run. Options: --drivers=postgres,pglite --size=N --pglite-size=N --quick
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { benchDatabaseUrl } from '../server/config.js';
+import { openDatabase, type Database } from '../server/db/open.js';
+import { runLedgerBench } from './ledger-bench.js';
+
+function arg(name: string, fallback: string): string {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+
+async function freshPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hazledger_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const drivers = arg('drivers', 'postgres,pglite').split(',');
+  const size = Number(arg('size', quick ? '100000' : '1000000'));
+  const pgliteSize = Number(arg('pglite-size', quick ? '20000' : '100000'));
+  console.log(`hazledger bench — node ${process.version}, ${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 8)}`);
+  for (const driver of drivers) {
+    let db: Database;
+    let drop = async () => {};
+    if (driver === 'postgres') {
+      const admin = benchDatabaseUrl();
+      const fresh = await freshPostgres(admin);
+      drop = fresh.drop;
+      db = await openDatabase({ url: fresh.url, poolSize: 16 });
+      console.log(`\n== PostgreSQL (${new URL(admin).host}), log of ${size.toLocaleString()} entries`);
+    } else {
+      db = await openDatabase({});
+      console.log(`\n== PGlite (in memory, for the record), log of ${pgliteSize.toLocaleString()} entries`);
+    }
+    try {
+      await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });
+    } finally {
+      await db.close();
+      await drop();
+    }
+  }
+}
+
+await main();

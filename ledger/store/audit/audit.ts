@@ -1,0 +1,355 @@
+// The self-audit behind `hazledger verify`: re-reads the whole log from the database and checks
+// every leaf hash, every stored tile node, the root at every signed checkpoint, each checkpoint's
+// signature, consistency between successive checkpoints, the head row and every `prev` link.
+// It reports every break it finds, each with one code from a closed list.
+import { equalBytes, toBase64, type Bytes } from '../../bytes.js';
+import { parseCheckpointText } from '../../checkpoint.js';
+import { EMPTY_ROOT, nodeHash } from '../../hash.js';
+import { encodeVkey, type NoteVerifier } from '../../note.js';
+import { consistencyProof } from '../../proofs.js';
+import { foldRight } from '../../tree.js';
+import { verifyConsistency } from '../../verify.js';
+import { bytes, num, type Sql } from '../sql.js';
+import { splitHashes, TILE_WIDTH, TileNodeSource } from '../tiles.js';
+import { inlineChecker, workerChecker, type Checker } from './checker.js';
+import type { EntryFacts, PageFacts } from './entry-check.js';
+
+export type BreakCode =
+  | 'ENTRY_MISSING'
+  | 'ENTRY_BEYOND_HEAD'
+  | 'LEAF_HASH_MISMATCH'
+  | 'ENTRY_MALFORMED'
+  | 'PREV_LINK_BROKEN'
+  | 'TILE_MISSING'
+  | 'TILE_MISMATCH'
+  | 'CHECKPOINT_MALFORMED'
+  | 'CHECKPOINT_SIGNATURE'
+  | 'CHECKPOINT_ROOT_MISMATCH'
+  | 'CHECKPOINT_INCONSISTENT'
+  | 'HEAD_MISMATCH';
+
+export interface Break {
+  /** Log index (or tree size, for checkpoint and head breaks) where it was found. */
+  index: number;
+  code: BreakCode;
+  expected?: string;
+  actual?: string;
+  detail?: string;
+}
+
+export interface AuditReport {
+  size: number;
+  entries: number;
+  checkpoints: number;
+  breaks: Break[];
+}
+
+export interface AuditOptions {
+  pageSize?: number;
+  /** Worker threads for the per-entry checks; by default some for large logs, none for small. */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Below this many entries, starting worker threads costs more than it saves. */
+const WORKER_THRESHOLD = 50_000;
+
+interface SignedRoot {
+  size: number;
+  root: Bytes;
+}
+
+const b64 = toBase64;
+
+export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOptions = {}): Promise<AuditReport> {
+  const breaks: Break[] = [];
+  const report = (b: Break) => breaks.push(b);
+  const [head] = await sql.query('SELECT size, root, compact_range, checkpoint FROM ledger_head WHERE id = 0');
+  if (!head) return { size: 0, entries: 0, checkpoints: 0, breaks: [{ index: 0, code: 'HEAD_MISMATCH', detail: 'no head row' }] };
+  const headSize = num(head.size);
+  const workers = opts.workers ?? (headSize >= WORKER_THRESHOLD ? undefined : 0);
+  const checker = workers === 0 ? inlineChecker() : workerChecker(workers);
+  try {
+    const signedPromise = readCheckpoints(sql, log, checker, report);
+    const tree = new AuditTree(sql, report);
+    const chains = new ChainChecker(report);
+    let expected = 0;
+    // The recomputed root at every size a checkpoint was signed at, compared once all are read.
+    const checkpointSizes = new Set((await sql.query('SELECT size FROM ledger_checkpoints')).map((r) => num(r.size)));
+    const rootsAt = new Map<number, Bytes>([[0, EMPTY_ROOT]]);
+    const append = (h: Bytes) => {
+      tree.append(h);
+      expected++;
+      if (checkpointSizes.has(tree.size)) rootsAt.set(tree.size, tree.root());
+    };
+
+    // Pages are read in order while earlier ones are checked in the workers; results are
+    // consumed in order, because the tree and the chains are sequential.
+    const consume = async ({ rows, facts, tiles }: Page) => {
+      tree.useTiles(await tiles);
+      rows.forEach((row, i) => {
+        while (expected < row.idx) {
+          // A hole: keep the tree going on the stored leaf hash so the rest can still be checked.
+          report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
+          append(tree.storedLeaf(expected) ?? new Uint8Array(32));
+        }
+        if (row.idx >= headSize) report({ index: row.idx, code: 'ENTRY_BEYOND_HEAD', detail: `head size is ${headSize}` });
+        const h = facts.leafHashes.subarray(i * 32, i * 32 + 32);
+        if (!equalBytes(h, row.leafHash)) {
+          report({ index: row.idx, code: 'LEAF_HASH_MISMATCH', expected: b64(h), actual: b64(row.leafHash), detail: 'stored leaf hash is not the hash of the stored body' });
+        }
+        chains.check(row.idx, facts.facts[i], h);
+        append(h);
+      });
+      opts.onProgress?.(expected, headSize);
+    };
+    const pageSize = opts.pageSize ?? 5000;
+    const inflight: Promise<Page>[] = [];
+    for (let from = 0; ; ) {
+      const rows = await fetchPage(sql, from, pageSize);
+      if (rows.length === 0) break;
+      const tiles = loadTiles(sql, from, rows[rows.length - 1].idx + 1);
+      from = rows[rows.length - 1].idx + 1;
+      inflight.push(checker.checkPage(rows.map((r) => r.body)).then((facts) => ({ rows, facts, tiles })));
+      if (inflight.length > 4) await consume(await inflight.shift()!);
+    }
+    while (inflight.length > 0) await consume(await inflight.shift()!);
+    for (; expected < headSize; expected++) report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
+
+    const signed = await signedPromise;
+    const headCheckpoint = signed.find((c) => c.size === headSize);
+    if (!headCheckpoint) report({ index: headSize, code: 'HEAD_MISMATCH', detail: `no valid checkpoint at the head size ${headSize}` });
+    if (!(await checkpointRowIs(sql, headSize, head.checkpoint as string))) {
+      report({ index: headSize, code: 'HEAD_MISMATCH', detail: 'the head checkpoint differs from the stored checkpoint of its size' });
+    }
+    const rootMismatches = signed.filter((c) => rootsAt.has(c.size) && !equalBytes(c.root, rootsAt.get(c.size)!)).map((c) => c.size);
+    reportRootRuns(rootMismatches, report);
+    if (tree.size === headSize && !equalBytes(tree.root(), bytes(head.root))) {
+      report({ index: headSize, code: 'HEAD_MISMATCH', expected: b64(tree.root()), actual: b64(bytes(head.root)), detail: 'head root' });
+    }
+    if (tree.size === headSize && !tree.sameRange(splitHashes(bytes(head.compact_range)))) {
+      report({ index: headSize, code: 'HEAD_MISMATCH', detail: 'head compact range differs from the recomputed one' });
+    }
+    // Two signed roots that both equal the recomputed roots of one leaf sequence are consistent
+    // by construction; proofs from the stored tiles are needed only around a mismatch, to tell a
+    // forked (inconsistently signed) tree from edited data.
+    const suspect = new Set(rootMismatches);
+    await checkConsistency(sql, signed, (a, b) => suspect.has(a) || suspect.has(b) || b > tree.size, report);
+    breaks.sort((a, b) => a.index - b.index);
+    return { size: headSize, entries: expected, checkpoints: signed.length, breaks };
+  } finally {
+    await checker.close();
+  }
+}
+
+interface Page {
+  rows: Row[];
+  facts: PageFacts;
+  tiles: Promise<Map<string, Bytes>>;
+}
+
+interface Row {
+  idx: number;
+  body: Bytes | string;
+  leafHash: Bytes;
+}
+
+/**
+ * A page of entries from `from` on. Bodies come as text when they are valid UTF-8 (cheaper to
+ * move than bytea's hex form; the same bytes once encoded); a page the database cannot convert
+ * (a tampered, non-UTF-8 body) is read again as bytes.
+ */
+async function fetchPage(sql: Sql, from: number, limit: number): Promise<Row[]> {
+  const query = (body: string) =>
+    sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 ORDER BY idx LIMIT $2`, [from, limit]);
+  let rows;
+  try {
+    rows = await query(`convert_from(body, 'UTF8')`);
+  } catch {
+    rows = await query('body');
+  }
+  return rows.map((r) => ({ idx: num(r.idx), body: r.body as string | Bytes, leafHash: bytes(r.leaf_hash) }));
+}
+
+async function checkpointRowIs(sql: Sql, size: number, note: string): Promise<boolean> {
+  const [row] = await sql.query<{ note: string }>('SELECT note FROM ledger_checkpoints WHERE size = $1', [size]);
+  return row?.note === note;
+}
+
+/** Every stored checkpoint: signature by the log key, well formed, filed under its own size. */
+async function readCheckpoints(sql: Sql, log: NoteVerifier, checker: Checker, report: (b: Break) => void): Promise<SignedRoot[]> {
+  const rows = await sql.query<{ size: unknown; note: string }>('SELECT size, note FROM ledger_checkpoints ORDER BY size');
+  const vkey = encodeVkey(log.name, log.publicKey);
+  const chunks: Promise<void>[] = [];
+  const opened: ({ text: string } | { error: string })[] = new Array(rows.length);
+  for (let at = 0; at < rows.length; at += 1000) {
+    const notes = rows.slice(at, at + 1000).map((r) => r.note);
+    chunks.push(checker.openNotes(notes, vkey).then((res) => res.forEach((r, i) => (opened[at + i] = r))));
+  }
+  await Promise.all(chunks);
+  const out: SignedRoot[] = [];
+  rows.forEach((r, i) => {
+    const size = num(r.size);
+    const result = opened[i];
+    if ('error' in result) return report({ index: size, code: 'CHECKPOINT_SIGNATURE', detail: result.error });
+    try {
+      const cp = parseCheckpointText(result.text);
+      if (cp.origin !== log.name || cp.size !== size) {
+        report({ index: size, code: 'CHECKPOINT_MALFORMED', expected: `${log.name} size ${size}`, actual: `${cp.origin} size ${cp.size}` });
+        return;
+      }
+      out.push({ size, root: cp.root });
+    } catch (e) {
+      report({ index: size, code: 'CHECKPOINT_MALFORMED', detail: (e as Error).message });
+    }
+  });
+  return out;
+}
+
+/** Consecutive sizes whose signed root differs from the recomputed one are one break each run. */
+function reportRootRuns(sizes: number[], report: (b: Break) => void): void {
+  for (let i = 0; i < sizes.length; ) {
+    let j = i;
+    while (j + 1 < sizes.length && sizes[j + 1] > sizes[j]) j++;
+    const detail = j > i ? `signed root differs from the recomputed root at ${j - i + 1} checkpoints, sizes ${sizes[i]}…${sizes[j]}` : 'signed root differs from the recomputed root';
+    report({ index: sizes[i], code: 'CHECKPOINT_ROOT_MISMATCH', detail });
+    i = j + 1;
+  }
+}
+
+/** The log must never have signed two inconsistent trees: prove each checkpoint from the previous one. */
+async function checkConsistency(
+  sql: Sql,
+  signed: SignedRoot[],
+  needsProof: (from: number, to: number) => boolean,
+  report: (b: Break) => void,
+): Promise<void> {
+  const nodes = new TileNodeSource(sql);
+  const pairs = signed.slice(1).map((c, i) => [signed[i], c] as const).filter(([a, b]) => needsProof(a.size, b.size));
+  const worker = async () => {
+    for (let pair = pairs.shift(); pair; pair = pairs.shift()) {
+      const [a, b] = pair;
+      try {
+        const path = await consistencyProof(a.size, b.size, nodes);
+        const v = verifyConsistency(a.size, b.size, a.root, b.root, path);
+        if (!v.ok) report({ index: b.size, code: 'CHECKPOINT_INCONSISTENT', detail: `from size ${a.size}: ${v.code} ${v.detail}` });
+      } catch (e) {
+        report({ index: b.size, code: 'CHECKPOINT_INCONSISTENT', detail: `from size ${a.size}: ${(e as Error).message}` });
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+/** Reports each entry's shape problems and checks its `prev` links against the chains so far. */
+class ChainChecker {
+  private readonly last = new Map<string, string>();
+  constructor(private readonly report: (b: Break) => void) {}
+
+  check(index: number, facts: EntryFacts, hash: Bytes): void {
+    if (facts.malformed) this.report({ index, code: 'ENTRY_MALFORMED', detail: facts.malformed });
+    const leaf = b64(hash);
+    this.link(index, 'unit', facts.unit, facts.prevUnit, leaf);
+    this.link(index, 'manifest', facts.manifest, facts.prevManifest, leaf);
+  }
+
+  private link(index: number, chain: string, subject: string | undefined, prev: string | undefined, leaf: string): void {
+    if (subject === undefined) return;
+    const key = `${chain}:${subject}`;
+    const want = this.last.get(key);
+    if (want !== prev) {
+      this.report({ index, code: 'PREV_LINK_BROKEN', expected: want ?? '(none: first entry of the chain)', actual: prev ?? '(none)', detail: `${chain} ${subject}` });
+    }
+    this.last.set(key, leaf);
+  }
+}
+
+/**
+ * Recomputes the tree leaf by leaf and compares every completed perfect node with the stored
+ * tile. A node that differs only because a node below it already differed is not reported again.
+ */
+class AuditTree {
+  private readonly stack: { hash: Bytes; dirty: boolean }[] = [];
+  private count = 0;
+  private rows = new Map<string, Bytes>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly report: (b: Break) => void,
+  ) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  useTiles(rows: Map<string, Bytes>): void {
+    this.rows = rows;
+  }
+
+  storedLeaf(index: number): Bytes | undefined {
+    return this.stored(0, index);
+  }
+
+  private stored(height: number, index: number): Bytes | undefined {
+    const row = this.rows.get(`${height}/${Math.floor(index / TILE_WIDTH)}`);
+    const off = (index % TILE_WIDTH) * 32;
+    return row && row.length >= off + 32 ? row.subarray(off, off + 32) : undefined;
+  }
+
+  private compare(height: number, index: number, hash: Bytes, childDirty: boolean): boolean {
+    const stored = this.stored(height, index);
+    const at = index * 2 ** height;
+    if (!stored) {
+      this.report({ index: at, code: 'TILE_MISSING', detail: `no stored node at height ${height} index ${index}` });
+      return true;
+    }
+    if (equalBytes(stored, hash)) return false;
+    if (!childDirty) {
+      this.report({ index: at, code: 'TILE_MISMATCH', expected: b64(hash), actual: b64(stored), detail: `node at height ${height} index ${index}` });
+    }
+    return true;
+  }
+
+  append(leaf: Bytes): void {
+    let index = this.count;
+    let height = 0;
+    let node = { hash: leaf, dirty: this.compare(0, index, leaf, false) };
+    while (index % 2 === 1) {
+      const left = this.stack.pop()!;
+      const hash = nodeHash(left.hash, node.hash);
+      index = (index - 1) / 2;
+      height++;
+      node = { hash, dirty: this.compare(height, index, hash, left.dirty || node.dirty) };
+    }
+    this.stack.push(node);
+    this.count++;
+  }
+
+  root(): Bytes {
+    return this.count === 0 ? EMPTY_ROOT : foldRight(this.stack.map((n) => n.hash));
+  }
+
+  sameRange(hashes: Bytes[]): boolean {
+    return hashes.length === this.stack.length && hashes.every((h, i) => equalBytes(h, this.stack[i].hash));
+  }
+}
+
+/** The tile rows that appending leaves [from, to) completes nodes in, keyed "height/idx". */
+async function loadTiles(sql: Sql, from: number, to: number): Promise<Map<string, Bytes>> {
+  const heights: number[] = [];
+  const idxs: number[] = [];
+  for (let h = 0, span = 1; span <= to; h++, span *= 2) {
+    const first = Math.ceil((from + 1) / span) - 1;
+    const last = Math.floor(to / span) - 1;
+    for (let r = Math.floor(first / TILE_WIDTH); last >= first && r <= Math.floor(last / TILE_WIDTH); r++) {
+      heights.push(h);
+      idxs.push(r);
+    }
+  }
+  const rows = await sql.query(
+    `SELECT t.height, t.idx, t.hashes FROM unnest($1::int[], $2::bigint[]) AS w(height, idx)
+       JOIN ledger_tiles t ON t.height = w.height AND t.idx = w.idx`,
+    [heights, idxs],
+  );
+  return new Map(rows.map((r) => [`${r.height}/${num(r.idx)}`, bytes(r.hashes)]));
+}
