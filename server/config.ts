@@ -54,7 +54,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl: env.DATABASE_URL || undefined,
     origin,
     checkpointKey: env.HAZLEDGER_CHECKPOINT_KEY || undefined,
-    maxBatch: int(env, 'HAZLEDGER_MAX_BATCH', 1000, 1, 10000),
+    maxBatch: int(env, 'HAZLEDGER_MAX_BATCH', 1000, 1, 5000),
     seed: flag(env, 'HAZLEDGER_SEED', true),
     logLevel: env.LOG_LEVEL || 'info',
     ...overrides,

@@ -38,8 +38,6 @@ interface Waiter {
   reject(e: Error): void;
 }
 
-const ENTRY_COLUMNS = 6;
-
 /** Create the head row and the size-0 checkpoint on an empty log; refuse a log signed by another key. */
 export async function initLog(sql: Sql, signer: NoteSigner): Promise<void> {
   await sql.transaction(async (tx) => {
@@ -72,6 +70,7 @@ export class Sequencer {
   private running = false;
   private retry?: NodeJS.Timeout;
   private closed = false;
+  private head?: CompactRange;
 
   constructor(
     private readonly sql: Sql,
@@ -126,7 +125,7 @@ export class Sequencer {
       while (this.queue.length > 0 || this.intakePending) {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 1000);
         try {
-          await this.seal(batch);
+          await this.sealRetrying(batch);
         } catch (e) {
           const err = e as Error;
           for (const w of batch) w.reject(err);
@@ -143,46 +142,65 @@ export class Sequencer {
     }
   }
 
+  /**
+   * Another process sealing the same log makes a batch computed from a stale head fail (the
+   * guarded head update, or the entries' primary key); it is recomputed under the head lock.
+   */
+  private async sealRetrying(batch: Waiter[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.seal(batch);
+      } catch (e) {
+        // unique violation, deadlock, serialization failure: all mean "someone else sealed first"
+        const conflict = e instanceof HeadMovedError || ['23505', '40P01', '40001'].includes((e as { code?: string }).code ?? '');
+        if (!conflict || attempt >= 5) throw e;
+      }
+    }
+  }
+
   private async seal(batch: Waiter[]): Promise<void> {
     const started = performance.now();
     const maxBatch = this.opts.maxBatch ?? 1000;
     const room = this.intakePending ? Math.max(1, maxBatch - batch.length) : 0;
     this.intakePending = false;
-    const result = await this.sql.transaction(async (tx) => {
-      const [head] = await tx.query('SELECT size, compact_range FROM ledger_head WHERE id = 0 FOR UPDATE');
-      if (!head) throw new Error('the log has no head row: initLog was not run');
-      const range = CompactRange.from(num(head.size), splitHashes(bytes(head.compact_range)));
-      const intake = room > 0 ? await readIntake(tx, room) : [];
-      if (intake.length === room) this.intakePending = true; // there may be more
-      const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
-      if (entries.length === 0) return undefined;
-      const start = range.size;
-      const tiles = new TileWriter();
-      const hashes = entries.map((e, i) => {
-        const h = leafHash(e.body);
-        if (i < intake.length && !equalBytes(h, intake[i].leafHash)) {
-          throw new Error(`intake row ${intake[i].id} has a leaf hash that does not match its body`);
+    let result;
+    try {
+      result = await this.sql.transaction(async (tx) => {
+        // The head is cached between batches; the write below only lands if the head row still
+        // has the size it was computed from, so another writer can never be overtaken.
+        const head = (this.head ??= await lockHead(tx)).clone();
+        const intake = room > 0 ? await readIntake(tx, room) : [];
+        if (intake.length === room) this.intakePending = true; // there may be more
+        const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
+        if (entries.length === 0) return undefined;
+        const start = head.size;
+        const tiles = new TileWriter();
+        const hashes = entries.map((e, i) => {
+          const h = leafHash(e.body);
+          if (i < intake.length && !equalBytes(h, intake[i].leafHash)) {
+            throw new Error(`intake row ${intake[i].id} has a leaf hash that does not match its body`);
+          }
+          head.append(h, tiles.visit);
+          return h;
+        });
+        const checkpoint = signCheckpoint({ origin: this.signer.name, size: head.size, root: head.root() }, this.signer);
+        const written = await tx.query<{ height: unknown; idx: unknown; len: unknown; head_moved: unknown }>(...writeBatch(start, entries, hashes, tiles, head, checkpoint));
+        if (written.length === 0 || Number(written[0].head_moved) !== 1) {
+          throw new HeadMovedError(start);
         }
-        range.append(h, tiles.visit);
-        return h;
+        tiles.checkLengths(written);
+        if (intake.length > 0) {
+          await tx.query('DELETE FROM ledger_intake WHERE id = ANY($1::bigint[])', [intake.map((r) => r.id)]);
+        }
+        return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head };
       });
-      await insertEntries(tx, start, entries, hashes);
-      await tiles.write(tx);
-      const size = range.size;
-      const root = range.root();
-      const checkpoint = signCheckpoint({ origin: this.signer.name, size, root }, this.signer);
-      await tx.query('INSERT INTO ledger_checkpoints (size, note) VALUES ($1, $2)', [size, checkpoint]);
-      await tx.query(
-        'UPDATE ledger_head SET size = $1, root = $2, compact_range = $3, checkpoint = $4, updated_at = now() WHERE id = 0',
-        [size, root, concat(...range.hashes()), checkpoint],
-      );
-      if (intake.length > 0) {
-        await tx.query('DELETE FROM ledger_intake WHERE id = ANY($1::bigint[])', [intake.map((r) => r.id)]);
-      }
-      return { start, size, checkpoint, hashes, intakeIds: intake.map((r) => r.id) };
-    });
+    } catch (e) {
+      this.head = undefined; // read it afresh, under the lock, next time
+      throw e;
+    }
     if (!result) return;
     const { start, size, checkpoint, hashes, intakeIds } = result;
+    this.head = result.head;
     const sealed = (i: number): Sealed => ({ index: start + i, leafHash: hashes[i], size, checkpoint });
     intakeIds.forEach((id, i) => {
       this.intakeWaiters.get(id)?.resolve(sealed(i));
@@ -191,6 +209,39 @@ export class Sequencer {
     batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
     this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
   }
+}
+
+class HeadMovedError extends Error {
+  constructor(size: number) {
+    super(`the log head moved away from size ${size}: another writer is sealing this log`);
+    this.name = 'HeadMovedError';
+  }
+}
+
+async function lockHead(tx: Sql): Promise<CompactRange> {
+  const [head] = await tx.query('SELECT size, compact_range FROM ledger_head WHERE id = 0 FOR UPDATE');
+  if (!head) throw new Error('the log has no head row: initLog was not run');
+  return CompactRange.from(num(head.size), splitHashes(bytes(head.compact_range)));
+}
+
+/**
+ * One statement for the whole batch, to spare round trips: entries, tiles, the checkpoint and
+ * the head (guarded by its previous size). Returns the tile rows' lengths and whether the head moved.
+ */
+function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], tiles: TileWriter, head: CompactRange, checkpoint: string) {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const values = entries.map(
+    (e, i) => `(${p(start + i)}::bigint, ${p(e.body)}::bytea, ${p(hashes[i])}::bytea, ${p(e.type)}, ${p(e.unitId ?? null)}, ${p(e.manifestId ?? null)})`,
+  );
+  const text = `WITH
+    e AS (INSERT INTO ledger_entries (idx, body, leaf_hash, type, unit_id, manifest_id) VALUES ${values.join(', ')} RETURNING 1),
+    t AS (${tiles.upsert(params)}),
+    c AS (INSERT INTO ledger_checkpoints (size, note) VALUES (${p(head.size)}, ${p(checkpoint)}) RETURNING 1),
+    h AS (UPDATE ledger_head SET size = ${p(head.size)}, root = ${p(head.root())}, compact_range = ${p(concat(...head.hashes()))},
+            checkpoint = ${p(checkpoint)}, updated_at = now() WHERE id = 0 AND size = ${p(start)} RETURNING 1)
+    SELECT t.height, t.idx, t.len, (SELECT count(*) FROM h) AS head_moved FROM t`;
+  return [text, params] as const;
 }
 
 async function readIntake(tx: Sql, limit: number) {
@@ -208,22 +259,4 @@ async function readIntake(tx: Sql, limit: number) {
       manifestId: r.manifest_id as string | null,
     },
   }));
-}
-
-async function insertEntries(tx: Sql, start: number, entries: PendingEntry[], hashes: Bytes[]): Promise<void> {
-  const chunk = Math.floor(60000 / ENTRY_COLUMNS);
-  for (let from = 0; from < entries.length; from += chunk) {
-    const params: unknown[] = [];
-    const values: string[] = [];
-    for (let i = from; i < Math.min(entries.length, from + chunk); i++) {
-      const e = entries[i];
-      params.push(start + i, e.body, hashes[i], e.type, e.unitId ?? null, e.manifestId ?? null);
-      const n = params.length;
-      values.push(`($${n - 5}::bigint, $${n - 4}::bytea, $${n - 3}::bytea, $${n - 2}, $${n - 1}, $${n})`);
-    }
-    await tx.query(
-      `INSERT INTO ledger_entries (idx, body, leaf_hash, type, unit_id, manifest_id) VALUES ${values.join(', ')}`,
-      params,
-    );
-  }
 }

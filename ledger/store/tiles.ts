@@ -28,24 +28,28 @@ export class TileWriter {
     row.hashes.push(hash);
   };
 
-  async write(tx: Sql): Promise<void> {
-    const rows = [...this.rows.values()];
-    if (rows.length === 0) return;
-    const params: unknown[] = [];
-    const values = rows.map((r) => {
+  /**
+   * The upsert that appends this batch's nodes to their rows, as SQL over `params` (which it
+   * extends); it returns each row's new length, to be checked with `checkLengths`.
+   */
+  upsert(params: unknown[]): string {
+    const values = [...this.rows.values()].map((r) => {
       params.push(r.height, r.idx, concat(...r.hashes));
       const n = params.length;
       return `($${n - 2}::smallint, $${n - 1}::bigint, $${n}::bytea)`;
     });
-    const result = await tx.query<{ height: number; idx: unknown; len: number }>(
-      `INSERT INTO ledger_tiles (height, idx, hashes) VALUES ${values.join(', ')}
+    return `INSERT INTO ledger_tiles (height, idx, hashes) VALUES ${values.join(', ')}
        ON CONFLICT (height, idx) DO UPDATE SET hashes = ledger_tiles.hashes || EXCLUDED.hashes
-       RETURNING height, idx, length(hashes) AS len`,
-      params,
-    );
-    // Each row must now end exactly where this batch's nodes end; anything else means the
-    // stored tiles and the head disagree, and the whole batch rolls back.
-    const expected = new Map(rows.map((r) => [`${r.height}/${r.idx}`, (r.offset + r.hashes.length) * HASH_SIZE]));
+       RETURNING height, idx, length(hashes) AS len`;
+  }
+
+  /**
+   * Each row must now end exactly where this batch's nodes end; anything else means the stored
+   * tiles and the head disagree, and the whole batch must roll back.
+   */
+  checkLengths(result: { height: unknown; idx: unknown; len: unknown }[]): void {
+    const expected = new Map([...this.rows.values()].map((r) => [`${r.height}/${r.idx}`, (r.offset + r.hashes.length) * HASH_SIZE]));
+    if (result.length !== expected.size) throw new Error(`${result.length} tile rows written, expected ${expected.size}`);
     for (const got of result) {
       const key = `${got.height}/${num(got.idx)}`;
       if (expected.get(key) !== Number(got.len)) {
