@@ -1,6 +1,9 @@
 // `npm run bench`: the figures of DESIGN.md §8 for the ledger, each printed next to a baseline
 // measured in the same run. Options: --drivers=postgres,pglite --size=N --pglite-size=N --quick
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { benchDatabaseUrl } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/open.js';
@@ -46,8 +49,11 @@ async function main() {
       db = await openDatabase({ url: fresh.url, poolSize: 16 });
       console.log(`\n== PostgreSQL (${new URL(admin).host}), log of ${size.toLocaleString()} entries`);
     } else {
-      db = await openDatabase({});
-      console.log(`\n== PGlite (in memory, for the record), log of ${pgliteSize.toLocaleString()} entries`);
+      // On disk, as `npm start` runs it.
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-'));
+      drop = async () => rmSync(dir, { recursive: true, force: true });
+      db = await openDatabase({ dataDir: dir });
+      console.log(`\n== PGlite (on disk in ${dir}, for the record), log of ${pgliteSize.toLocaleString()} entries`);
     }
     try {
       await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });

@@ -45,12 +45,13 @@ export interface Figure {
   baseline: string;
   ratio: number;
   goal: string;
-  met: boolean;
+  /** Undefined for figures printed for the record, without a goal. */
+  met?: boolean;
 }
 
 export function printFigures(title: string, figures: Figure[]): void {
   console.log(`\n${title}`);
-  const rows = figures.map((f) => [f.met ? 'MET ' : 'MISS', f.what, f.value, f.baseline, `ratio ${fmt(f.ratio, 3)}`, `goal ${f.goal}`]);
+  const rows = figures.map((f) => [f.met === undefined ? '    ' : f.met ? 'MET ' : 'MISS', f.what, f.value, f.baseline, `ratio ${fmt(f.ratio, 3)}`, `goal ${f.goal}`]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log('  ' + r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
 }

@@ -30,7 +30,7 @@ export class LedgerReader {
   }
 
   async head(): Promise<Head> {
-    const [row] = await this.sql.query('SELECT size, root, checkpoint FROM ledger_head WHERE id = 0');
+    const [row] = await this.sql.query('SELECT size, root, checkpoint FROM ledger_head WHERE id = 0', [], 'ledger_head');
     if (!row) throw new Error('the log is not initialised');
     return { size: num(row.size), root: bytes(row.root), checkpoint: row.checkpoint as string };
   }
@@ -41,7 +41,7 @@ export class LedgerReader {
   }
 
   async entry(index: number): Promise<Bytes | undefined> {
-    const [row] = await this.sql.query('SELECT body FROM ledger_entries WHERE idx = $1', [index]);
+    const [row] = await this.sql.query('SELECT body FROM ledger_entries WHERE idx = $1', [index], 'ledger_entry');
     return row ? bytes(row.body) : undefined;
   }
 

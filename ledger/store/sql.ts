@@ -5,7 +5,8 @@ export type Row = Record<string, unknown>;
 
 export interface Sql {
   readonly driver: 'postgres' | 'pglite';
-  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection). */
+  query<T extends Row = Row>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Run `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }

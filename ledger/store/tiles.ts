@@ -75,6 +75,7 @@ export class TileNodeSource implements NodeSource {
         ids.map((id) => Math.floor(id.index / TILE_WIDTH)),
         ids.map((id) => id.index % TILE_WIDTH),
       ],
+      'ledger_tile_nodes',
     );
     const out: Bytes[] = new Array(ids.length);
     for (const r of rows) out[r.ord] = r.h as Bytes;

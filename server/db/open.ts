@@ -31,13 +31,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 type Queryable = { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
+type PgQueryable = { query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: unknown[] }> };
 
 function wrap(driver: Sql['driver'], q: Queryable, transaction: Sql['transaction']): Sql {
-  return {
-    driver,
-    query: async <T extends Row>(text: string, params?: unknown[]) => (await q.query(text, params)).rows as T[],
-    transaction,
-  };
+  const query =
+    driver === 'postgres'
+      ? async (text: string, values?: unknown[], name?: string) => (await (q as unknown as PgQueryable).query({ text, values, name })).rows
+      : async (text: string, params?: unknown[]) => (await q.query(text, params)).rows;
+  return { driver, query: query as Sql['query'], transaction };
 }
 
 const noNesting: Sql['transaction'] = () => Promise.reject(new Error('nested transactions are not supported'));

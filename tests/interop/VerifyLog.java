@@ -1705,6 +1705,9 @@ public class VerifyLog {
         }
 
         static int run(PrintStream out) {
+            // The JDK's built-in HttpServer writes headers and body separately; without TCP_NODELAY each
+            // mock response waits ~40 ms for a delayed ACK. Must be set before the first HttpServer.create.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             SelfTest t = new SelfTest(out);
             try {
                 t.ctVectors();
