@@ -105,11 +105,15 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
     };
     const pageSize = opts.pageSize ?? 5000;
     const inflight: Promise<Page>[] = [];
-    for (let from = 0; ; ) {
-      const rows = await fetchPage(sql, from, pageSize);
+    let from = 0;
+    let reading = fetchPage(sql, from, pageSize);
+    for (;;) {
+      const rows = await reading;
       if (rows.length === 0) break;
-      const tiles = loadTiles(sql, from, rows[rows.length - 1].idx + 1);
-      from = rows[rows.length - 1].idx + 1;
+      const next = rows[rows.length - 1].idx + 1;
+      reading = fetchPage(sql, next, pageSize); // the database reads ahead while this page is checked
+      const tiles = loadTiles(sql, from, next);
+      from = next;
       inflight.push(checker.checkPage(rows.map((r) => r.body)).then((facts) => ({ rows, facts, tiles })));
       if (inflight.length > 4) await consume(await inflight.shift()!);
     }
