@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'manifest.created', 'manifest.signed', 'manifest.departed', 'manifest.arrived', 'manifest.received',
   'manifest.closed', 'manifest.cancelled', 'manifest.corrected',
   'vehicle.weighed', 'vehicle.sighted', 'finding.raised', 'finding.resolved', 'registry.changed',
+  // added after the first vocabulary:
+  'unit.tagged',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

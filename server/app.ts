@@ -1,14 +1,34 @@
 // The Fastify app as a factory that never listens: main.ts listens, tests inject.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context } from './context.js';
 import { installProblemHandlers } from './problem.js';
+import { authRoutes } from './routes/auth.js';
 import { ledgerRoutes } from './routes/ledger.js';
+import { publicRoutes } from './routes/public.js';
+import { unitRoutes } from './routes/units.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1 << 20 });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1 << 20,
+    // Unknown fields are refused, not stripped, and nothing is silently coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'hazledger', version: '0.1.0', description: 'Hazardous-waste traceability ledger. Errors are RFC 9457 problem+json with a stable code.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   installProblemHandlers(app);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   ledgerRoutes(app, { reader: ctx.reader, vkey: ctx.key.vkey });
+  authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  publicRoutes(app, { custody: ctx.custody });
   await app.ready();
   return app;
 }

@@ -20,6 +20,16 @@ export interface Config {
   seed: boolean;
   /** Fastify log level (LOG_LEVEL, default info). */
   logLevel: string;
+  /** HS256 secret for access tokens (HAZLEDGER_JWT_SECRET); otherwise generated into the data directory. */
+  jwtSecret?: string;
+  /** Access token lifetime in seconds (HAZLEDGER_ACCESS_TTL, default 900). */
+  accessTtl: number;
+  /** Refresh token lifetime in seconds (HAZLEDGER_REFRESH_TTL, default 7 days). */
+  refreshTtl: number;
+  /** Public base URL, for the GS1 Digital Link in drum QR codes (HAZLEDGER_PUBLIC_URL). */
+  publicUrl: string;
+  /** GS1 company prefixes of the park's drums, comma separated (HAZLEDGER_GS1_PREFIXES, default the demo 6901234). */
+  gs1CompanyPrefixes: string[];
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
@@ -57,6 +67,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxBatch: int(env, 'HAZLEDGER_MAX_BATCH', 1000, 1, 5000),
     seed: flag(env, 'HAZLEDGER_SEED', true),
     logLevel: env.LOG_LEVEL || 'info',
+    jwtSecret: env.HAZLEDGER_JWT_SECRET || undefined,
+    accessTtl: int(env, 'HAZLEDGER_ACCESS_TTL', 900, 30, 86400),
+    refreshTtl: int(env, 'HAZLEDGER_REFRESH_TTL', 7 * 86400, 60, 90 * 86400),
+    publicUrl: (env.HAZLEDGER_PUBLIC_URL || `http://localhost:${env.PORT || 8080}`).replace(/\/+$/, ''),
+    gs1CompanyPrefixes: (env.HAZLEDGER_GS1_PREFIXES || '6901234').split(',').map((p) => p.trim()).filter(Boolean),
     ...overrides,
   };
 }

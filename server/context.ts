@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/open.js';
 import { loadCheckpointKey, type CheckpointKey } from './keys.js';
 import { seedRegistry } from './registry/seed.js';
+import { loadJwtSecret, Tokens } from './auth/tokens.js';
+import type { CustodyContext } from './custody/context.js';
 
 export interface Context {
   config: Config;
@@ -13,6 +15,8 @@ export interface Context {
   key: CheckpointKey;
   sequencer: Sequencer;
   reader: LedgerReader;
+  tokens: Tokens;
+  custody: CustodyContext;
   close(): Promise<void>;
 }
 
@@ -29,11 +33,15 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     const sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...hooks });
     if (config.seed) await seedRegistry(db.sql);
     sequencer.drainIntake();
+    const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
+    const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl };
     return {
       config,
       db,
       key,
       sequencer,
+      tokens,
+      custody,
       reader: new LedgerReader(db.sql),
       async close() {
         await sequencer.close();

@@ -1,6 +1,10 @@
 // RFC 9457 problem details. Every error leaves the server in this shape with a stable code;
 // 5xx bodies say nothing about the inside.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { EntryError } from '../ledger/entry.js';
+import { DomainError } from './custody/errors.js';
+
+const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable step' };
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -37,6 +41,8 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(`no route for ${req.method} ${req.url}`)));
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
     if (err instanceof Problem) return sendProblem(reply, err, req.url);
+    if (err instanceof DomainError) return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
+    if (err instanceof EntryError) return sendProblem(reply, new Problem(400, 'MALFORMED_ENTRY', 'Bad request', err.message), req.url);
     if (err.validation) return sendProblem(reply, new Problem(400, 'VALIDATION_FAILED', 'Invalid request', err.message), req.url);
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

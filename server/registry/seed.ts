@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeEntry, leafHash, type Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
+import { hashPassword } from '../auth/passwords.js';
+import { applyRegistryEntry } from '../custody/registry-projection.js';
+import { DEMO_PEOPLE, demoPublicJwk } from './demo-people.js';
 import { validatePilotPark, type PilotPark, type WasteCodeList } from './validate.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
@@ -29,10 +32,12 @@ export function registryEnvelopes(park: PilotPark, at: string): Envelope[] {
   });
   return [
     change('park', park.park.id, park.park),
-    ...park.organisations.map((o) => change('organisation', o.id, o)),
+    // Every organisation of the park lies in the park's administrative division.
+    ...park.organisations.map((o) => change('organisation', o.id, { ...o, region: park.park.adminCode })),
     ...park.vehicles.map((v) => change('vehicle', v.plate, v)),
     ...park.devices.map((d) => change('device', d.id, d)),
     ...park.licences.map((l) => change('licence', l.id, l)),
+    ...DEMO_PEOPLE.map((p) => change('person', p.id, { id: p.id, orgId: p.orgId, role: p.role, name: p.name, publicJwk: demoPublicJwk(p.id) })),
   ];
 }
 
@@ -46,13 +51,22 @@ export async function seedRegistry(sql: Sql, now = new Date()): Promise<number> 
     const [head] = await tx.query('SELECT size FROM ledger_head WHERE id = 0 FOR UPDATE');
     const [{ n }] = await tx.query<{ n: unknown }>('SELECT count(*) AS n FROM ledger_intake');
     if (Number(head.size) > 0 || Number(n) > 0) return 0;
-    const entries = registryEnvelopes(park, now.toISOString()).map(encodeEntry);
-    for (const e of entries) {
+    const envelopes = registryEnvelopes(park, now.toISOString());
+    for (const env of envelopes) {
+      const e = encodeEntry(env);
+      await applyRegistryEntry(tx, env);
       await tx.query(
         'INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5)',
         [e.body, leafHash(e.body), e.type, e.unitId, e.manifestId],
       );
     }
-    return entries.length;
+    for (const p of DEMO_PEOPLE) {
+      await tx.query('INSERT INTO credentials (person_id, username, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        p.id,
+        p.username,
+        await hashPassword(p.password),
+      ]);
+    }
+    return envelopes.length;
   });
 }

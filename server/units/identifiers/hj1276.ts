@@ -16,8 +16,10 @@ export interface Hj1276Segment {
 
 /**
  * Segments in the order they appear in the code; each of the four names exactly once.
- * Rendering is fixed per name: producer as given, waste code without dashes, date as YYYYMMDD
- * (length 8) or YYMMDD (length 6, years 2000–2099), sequence as zero-padded decimal.
+ * Rendering is fixed per name and length: producer as given; waste code as 8 digits (length 8)
+ * or `NNN-NNN-NN` (length 10); date as YYYYMMDD (8) or YYMMDD (6, years 2000–2099); sequence
+ * as zero-padded decimal. These cover the plausible 37-character splits (18+8+8+3, 18+10+6+3,
+ * 18+8+6+5) until the standard's text is confirmed.
  */
 export interface Hj1276Format {
   readonly segments: readonly Hj1276Segment[];
@@ -67,6 +69,9 @@ export function defineHj1276Format(segments: readonly Hj1276Segment[]): Hj1276Fo
     if (s.name === 'date' && s.length !== 8 && s.length !== 6) {
       throw new Hj1276Error('HJ1276_FORMAT', `the date segment must be 8 (YYYYMMDD) or 6 (YYMMDD) long, got ${s.length}`);
     }
+    if (s.name === 'waste' && s.length !== 8 && s.length !== 10) {
+      throw new Hj1276Error('HJ1276_FORMAT', `the waste segment must be 8 (digits) or 10 (with dashes) long, got ${s.length}`);
+    }
     if (typeof s.validate !== 'function') throw new Hj1276Error('HJ1276_FORMAT', `segment ${s.name} has no validator`);
   }
   return Object.freeze({ segments: Object.freeze([...segments]) });
@@ -75,38 +80,41 @@ export function defineHj1276Format(segments: readonly Hj1276Segment[]): Hj1276Fo
 /** Total length of codes in this format (37 by the standard). */
 export const hj1276Length = (format: Hj1276Format): number => format.segments.reduce((n, s) => n + s.length, 0);
 
+/** Default segment validators; they accept every rendering above, so custom formats can reuse them. */
+export const HJ1276_VALIDATORS = {
+  producer: (t: string) => (isValidUscc(t) ? undefined : `${show(t)} is not a valid unified social credit code (GB 32100-2015 shape and check character)`),
+  waste: (t: string) => {
+    if (!/^(\d{8}|\d{3}-\d{3}-\d{2})$/.test(t)) return `waste code ${show(t)} must be NNNNNNNN or NNN-NNN-NN`;
+    // The last two digits are the HW category; whether the code exists is the registry's job.
+    if (t.endsWith('00')) return `waste code ${show(t)} has category 00 (there is no HW00)`;
+    return undefined;
+  },
+  date: (t: string) => (parseDateDigits(t) ? undefined : `${show(t)} is not a calendar date (YYYYMMDD or YYMMDD)`),
+  sequence: (t: string) => (/^\d+$/.test(t) && !/^0+$/.test(t) ? undefined : `sequence ${show(t)} must be digits, counting from 1`),
+} satisfies Record<Hj1276SegmentName, Hj1276Segment['validate']>;
+
 /**
- * The unconfirmed hypothesis from domain.md §A3: USCC (18) + waste code (8) + YYYYMMDD (8) +
- * sequence (3) = 37.
+ * The unconfirmed hypothesis from domain.md §A3: USCC (18) + waste code without dashes (8) +
+ * YYYYMMDD (8) + sequence (3) = 37.
  */
 export const DEFAULT_HJ1276_FORMAT: Hj1276Format = defineHj1276Format([
-  {
-    name: 'producer',
-    length: 18,
-    validate: (t) => (isValidUscc(t) ? undefined : `${show(t)} is not a valid unified social credit code (GB 32100-2015 shape and check character)`),
-  },
-  { name: 'waste', length: 8, validate: validateWasteDigits },
-  { name: 'date', length: 8, validate: (t) => (parseDateDigits(t) ? undefined : `${show(t)} is not a calendar date YYYYMMDD`) },
-  { name: 'sequence', length: 3, validate: (t) => (/^\d+$/.test(t) && !/^0+$/.test(t) ? undefined : `sequence ${show(t)} must be digits, from 1`) },
+  { name: 'producer', length: 18, validate: HJ1276_VALIDATORS.producer },
+  { name: 'waste', length: 8, validate: HJ1276_VALIDATORS.waste },
+  { name: 'date', length: 8, validate: HJ1276_VALIDATORS.date },
+  { name: 'sequence', length: 3, validate: HJ1276_VALIDATORS.sequence },
 ]);
 
-function validateWasteDigits(t: string): string | undefined {
-  if (!/^\d{8}$/.test(t)) return `waste code ${show(t)} must be 8 digits`;
-  // The last two digits are the HW category; whether the code exists is the registry's job.
-  if (t.endsWith('00')) return `waste code ${show(t)} has category 00 (no HW00 exists)`;
-  return undefined;
-}
-
 export function formatHj1276Code(input: Hj1276Input, format: Hj1276Format = DEFAULT_HJ1276_FORMAT): string {
+  if (typeof input.producerCode !== 'string') {
+    throw new Hj1276Error('HJ1276_PRODUCER_CODE', `producer code must be a string, got ${show(input.producerCode)}`);
+  }
+  const len = (name: Hj1276SegmentName) => format.segments.find((s) => s.name === name)!.length;
   const text: Record<Hj1276SegmentName, string> = {
-    producer: typeof input.producerCode === 'string' ? input.producerCode : '',
-    waste: wasteDigits(input.wasteCode),
-    date: '',
-    sequence: '',
+    producer: input.producerCode,
+    waste: wasteText(input.wasteCode, len('waste')),
+    date: dateText(input.date, len('date')),
+    sequence: sequenceText(input.sequence, len('sequence')),
   };
-  const byName = new Map(format.segments.map((s) => [s.name, s]));
-  text.date = dateDigits(input.date, byName.get('date')!.length);
-  text.sequence = sequenceDigits(input.sequence, byName.get('sequence')!.length);
   let code = '';
   for (const seg of format.segments) {
     const t = text[seg.name];
@@ -136,10 +144,10 @@ export function parseHj1276Code(code: string, format: Hj1276Format = DEFAULT_HJ1
     segments[seg.name] = t;
     at += seg.length;
   }
-  const w = segments.waste;
+  const w = segments.waste.replace(/^(\d{3})-(\d{3})-(\d{2})$/, '$1$2$3');
   const ymd = parseDateDigits(segments.date);
   // A custom validator might accept what we cannot read back; say so rather than return junk.
-  if (!/^\d{8}$/.test(w)) throw new Hj1276Error('HJ1276_WASTE_CODE', `waste segment ${show(w)} is not 8 digits`);
+  if (!/^\d{8}$/.test(w)) throw new Hj1276Error('HJ1276_WASTE_CODE', `waste segment ${show(segments.waste)} is not a waste code`);
   if (!ymd) throw new Hj1276Error('HJ1276_DATE', `date segment ${show(segments.date)} is not a calendar date`);
   if (!/^\d+$/.test(segments.sequence)) throw new Hj1276Error('HJ1276_SEQUENCE', `sequence ${show(segments.sequence)} is not decimal`);
   return {
@@ -163,14 +171,17 @@ export function isHj1276Code(code: string, format: Hj1276Format = DEFAULT_HJ1276
 
 // ---- rendering helpers ----
 
-function wasteDigits(wasteCode: string): string {
-  if (typeof wasteCode === 'string' && /^(\d{3}-\d{3}-\d{2}|\d{8})$/.test(wasteCode)) return wasteCode.replace(/-/g, '');
-  throw new Hj1276Error('HJ1276_WASTE_CODE', `waste code must look like 271-001-02, got ${show(wasteCode)}`);
+function wasteText(wasteCode: string, length: number): string {
+  if (typeof wasteCode !== 'string' || !/^(\d{3}-\d{3}-\d{2}|\d{8})$/.test(wasteCode)) {
+    throw new Hj1276Error('HJ1276_WASTE_CODE', `waste code must look like 271-001-02, got ${show(wasteCode)}`);
+  }
+  const d = wasteCode.replace(/-/g, '');
+  return length === 8 ? d : `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`;
 }
 
 const CST_OFFSET_MS = 8 * 3600_000; // China has no DST, so a fixed offset is exact
 
-function dateDigits(date: Date | string, length: number): string {
+function dateText(date: Date | string, length: number): string {
   let y: number, m: number, d: number;
   if (date instanceof Date) {
     if (Number.isNaN(date.getTime())) throw new Hj1276Error('HJ1276_DATE', 'date is an invalid Date');
@@ -200,7 +211,7 @@ function parseDateDigits(t: string): string | undefined {
 const daysInMonth = (y: number, m: number): number =>
   m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 
-function sequenceDigits(sequence: number, length: number): string {
+function sequenceText(sequence: number, length: number): string {
   if (!Number.isSafeInteger(sequence) || sequence < 0) {
     throw new Hj1276Error('HJ1276_SEQUENCE', `sequence must be a non-negative integer, got ${show(sequence)}`);
   }

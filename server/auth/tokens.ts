@@ -1,0 +1,81 @@
+// Short-lived access tokens (HS256 JWT, jose) and rotating refresh tokens (random, stored hashed).
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
+import type { Sql } from '../../ledger/store/sql.js';
+import type { Actor } from '../custody/context.js';
+import type { Role } from '../custody/unit-lifecycle.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+export function loadJwtSecret(dataDir: string, configured?: string): Uint8Array {
+  if (configured) return new TextEncoder().encode(configured);
+  const path = join(dataDir, 'auth.secret');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+}
+
+const hashToken = (t: string) => createHash('sha256').update(t).digest();
+
+export class Tokens {
+  constructor(
+    private readonly sql: Sql,
+    private readonly secret: Uint8Array,
+    private readonly ttl: { access: number; refresh: number },
+  ) {}
+
+  async issue(actor: Actor): Promise<TokenPair> {
+    const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(actor.personId)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttl.access}s`)
+      .sign(this.secret);
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.sql.query("INSERT INTO refresh_tokens (token_hash, person_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))", [
+      hashToken(refreshToken),
+      actor.personId,
+      this.ttl.refresh,
+    ]);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.ttl.access };
+  }
+
+  async verify(token: string): Promise<Actor> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      return { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
+    } catch {
+      throw new AuthError('the access token is missing, expired or not ours');
+    }
+  }
+
+  /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const rows = await this.sql.query<{ person_id: string }>(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
+      [hashToken(refreshToken)],
+    );
+    if (!rows[0]) throw new AuthError('the refresh token is unknown, used or expired');
+    const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>('SELECT id, org_id, role FROM people WHERE id = $1', [rows[0].person_id]);
+    if (!p) throw new AuthError('that person is no longer registered');
+    return this.issue({ personId: p.id, orgId: p.org_id, role: p.role });
+  }
+}

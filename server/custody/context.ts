@@ -1,0 +1,20 @@
+// What custody commands need, without Fastify: the database, the sequencer and the settings.
+import type { Sequencer } from '../../ledger/store/sequencer.js';
+import type { Sql } from '../../ledger/store/sql.js';
+import type { Role } from './unit-lifecycle.js';
+
+export interface CustodyContext {
+  sql: Sql;
+  sequencer: Sequencer;
+  /** GS1 company prefixes whose drums this park tags. */
+  gs1CompanyPrefixes: string[];
+  /** Base URL of the public resolver for GS1 Digital Link QR codes. */
+  publicUrl: string;
+}
+
+/** Who is acting: a person with one role in one organisation (from the access token). */
+export interface Actor {
+  personId: string;
+  orgId: string;
+  role: Role;
+}

@@ -1,0 +1,123 @@
+// The read side: tables derived from the log (rebuilt by `hazledger rebuild`, checked by
+// `hazledger verify`), plus accounts, which hold secrets and are never sealed.
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea } from '../../ledger/store/schema.js';
+
+export const organisations = pgTable('organisations', {
+  id: text('id').primaryKey(),
+  uscc: text('uscc').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(), // producer | transporter | operator | authority
+  region: text('region').notNull(), // administrative division code; an authority sees what is under its region
+  record: jsonb('record').notNull(),
+});
+
+export const sites = pgTable('sites', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+});
+
+export const vehicles = pgTable('vehicles', {
+  plate: text('plate').primaryKey(),
+  orgId: text('org_id').notNull(),
+  record: jsonb('record').notNull(),
+});
+
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  siteId: text('site_id'),
+  kind: text('kind').notNull(),
+  publicJwk: jsonb('public_jwk'),
+  record: jsonb('record').notNull(),
+});
+
+export const licences = pgTable('licences', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  record: jsonb('record').notNull(),
+});
+
+/** People, with their role in one organisation and their enrolled public key (a registry entry). */
+export const people = pgTable('people', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  role: text('role').notNull(), // producer | driver | operator | inspector | admin
+  name: text('name').notNull(),
+  publicJwk: jsonb('public_jwk'),
+});
+
+/** Login secrets: never sealed into the log, never rebuilt from it. */
+export const credentials = pgTable('credentials', {
+  personId: text('person_id').primaryKey(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+});
+
+export const refreshTokens = pgTable('refresh_tokens', {
+  tokenHash: bytea('token_hash').primaryKey(),
+  personId: text('person_id').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    hjCode: text('hj_code').notNull().unique(),
+    epc: text('epc'),
+    grai: text('grai'),
+    producerOrgId: text('producer_org_id').notNull(),
+    siteId: text('site_id').notNull(),
+    wasteCode: text('waste_code').notNull(),
+    wasteCategory: text('waste_category').notNull(),
+    name: text('name').notNull(),
+    hazards: jsonb('hazards').notNull(),
+    physicalForm: text('physical_form').notNull(),
+    containerType: text('container_type').notNull(),
+    volumeL: integer('volume_l').notNull(),
+    components: text('components').notNull(),
+    generationDate: date('generation_date', { mode: 'string' }).notNull(),
+    state: text('state').notNull(),
+    grossKg: numeric('gross_kg'),
+    tareKg: numeric('tare_kg'),
+    netKg: numeric('net_kg'),
+    storageSiteId: text('storage_site_id'),
+    storageBay: text('storage_bay'),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'string' }),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
+    lastLeafHash: bytea('last_leaf_hash').notNull(),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [
+    // A drum's tag belongs to one open unit at a time.
+    uniqueIndex('units_open_epc').on(t.epc).where(sql`${t.epc} IS NOT NULL AND ${t.state} <> 'disposed'`),
+    index('units_producer').on(t.producerOrgId, t.state),
+    index('units_waste_code').on(t.wasteCode),
+  ],
+);
+
+/** The HJ 1276 sequence per producer and day. */
+export const unitSequences = pgTable(
+  'unit_sequences',
+  {
+    producerOrgId: text('producer_org_id').notNull(),
+    day: text('day').notNull(),
+    next: integer('next').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.producerOrgId, t.day] })],
+);
+
+/** Client event ids already taken: replays are refused, identical retries get the first answer. */
+export const clientEvents = pgTable('client_events', {
+  eventId: text('event_id').primaryKey(),
+  personId: text('person_id').notNull(),
+  requestHash: bytea('request_hash').notNull(),
+  response: jsonb('response').notNull(),
+  ledgerIntakeId: bigint('ledger_intake_id', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,87 @@
+// Login, refresh, who am I, and enrolling one's signing key.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { JWK } from 'jose';
+import { checkPassword } from '../auth/passwords.js';
+import { ALL_ROLES, guard } from '../auth/guard.js';
+import { AuthError, type Tokens } from '../auth/tokens.js';
+import type { CustodyContext } from '../custody/context.js';
+import { enrollKey } from '../custody/people.js';
+import { Problem as ProblemError } from '../problem.js';
+import { problems, Strict } from './schemas.js';
+
+const TokenPair = Type.Object(
+  { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
+  Strict,
+);
+const Jwk = Type.Union([
+  Type.Object({ kty: Type.Literal('OKP'), crv: Type.Literal('Ed25519'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
+  Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), y: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
+]);
+
+// A fixed hash to compare against when the user does not exist, so timing does not tell.
+const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+  const { tokens, custody } = deps;
+  const unauthorised = (detail: string) => new ProblemError(401, 'UNAUTHENTICATED', 'Unauthenticated', detail);
+
+  app.post('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, Strict),
+      response: { 200: TokenPair, ...problems(400, 401) },
+    },
+  }, async (req) => {
+    const { username, password } = req.body as { username: string; password: string };
+    const [row] = await custody.sql.query<{ person_id: string; password_hash: string; org_id: string; role: string }>(
+      'SELECT c.person_id, c.password_hash, p.org_id, p.role FROM credentials c JOIN people p ON p.id = c.person_id WHERE c.username = $1',
+      [username],
+    );
+    const ok = await checkPassword(password, row?.password_hash ?? NOBODY);
+    if (!row || !ok) throw unauthorised('wrong username or password');
+    return tokens.issue({ personId: row.person_id, orgId: row.org_id, role: row.role as never });
+  });
+
+  app.post('/api/auth/refresh', {
+    schema: {
+      tags: ['auth'],
+      body: Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, Strict),
+      response: { 200: TokenPair, ...problems(400, 401) },
+    },
+  }, async (req) => {
+    try {
+      return await tokens.refresh((req.body as { refreshToken: string }).refreshToken);
+    } catch (e) {
+      if (e instanceof AuthError) throw unauthorised(e.message);
+      throw e;
+    }
+  });
+
+  app.get('/api/me', {
+    preHandler: guard(tokens, ALL_ROLES),
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      response: {
+        200: Type.Object({ personId: Type.String(), orgId: Type.String(), role: Type.String(), name: Type.String(), keyEnrolled: Type.Boolean() }, Strict),
+        ...problems(401),
+      },
+    },
+  }, async (req) => {
+    const a = req.actor!;
+    const [p] = await custody.sql.query<{ name: string; public_jwk: unknown }>('SELECT name, public_jwk FROM people WHERE id = $1', [a.personId]);
+    return { ...a, name: p?.name ?? '', keyEnrolled: Boolean(p?.public_jwk) };
+  });
+
+  app.put('/api/me/key', {
+    preHandler: guard(tokens, ALL_ROLES),
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      description: 'Enrol the public key your steps will be signed with (sealed as a registry change).',
+      body: Type.Object({ jwk: Jwk }, Strict),
+      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401) },
+    },
+  }, async (req) => enrollKey(custody, req.actor!, (req.body as { jwk: JWK }).jwk));
+}
