@@ -4,7 +4,8 @@ import { loadConfig } from './config.js';
 const USAGE = `usage: hazledger <command>
 
   start            serve the API and the ledger (PORT, HAZLEDGER_DATA_DIR, DATABASE_URL…)
-  verify           self-audit the whole log and the database; exit 1 on any break
+  verify           self-audit the whole log and the read side; exit 1 on any break
+  rebuild          recreate the read side (registry, units) from the log
   help             this text
 
 Configuration is read from the environment; see README.md.`;
@@ -21,6 +22,10 @@ export async function run(argv: string[]): Promise<number> {
       case 'verify': {
         const { verifyCommand } = await import('./verify-command.js');
         return await verifyCommand(loadConfig(), argv.slice(1));
+      }
+      case 'rebuild': {
+        const { rebuildCommand } = await import('./verify-command.js');
+        return await rebuildCommand(loadConfig());
       }
       case 'help':
       case '--help':

@@ -26,7 +26,10 @@ export type BreakCode =
   | 'CHECKPOINT_SIGNATURE'
   | 'CHECKPOINT_ROOT_MISMATCH'
   | 'CHECKPOINT_INCONSISTENT'
-  | 'HEAD_MISMATCH';
+  | 'HEAD_MISMATCH'
+  // from the replay of the log into the read side (server/custody/replay.ts):
+  | 'LIFECYCLE_VIOLATION'
+  | 'READ_SIDE_MISMATCH';
 
 export interface Break {
   /** Log index (or tree size, for checkpoint and head breaks) where it was found. */
