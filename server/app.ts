@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { publicRoutes } from './routes/public.js';
 import { unitRoutes } from './routes/units.js';
+import { liveRoutes } from './routes/live.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,6 +30,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
+  await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();
   return app;
 }

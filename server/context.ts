@@ -8,6 +8,7 @@ import { loadCheckpointKey, type CheckpointKey } from './keys.js';
 import { seedRegistry } from './registry/seed.js';
 import { loadJwtSecret, Tokens } from './auth/tokens.js';
 import type { CustodyContext } from './custody/context.js';
+import { LiveHub } from './live.js';
 
 export interface Context {
   config: Config;
@@ -17,6 +18,7 @@ export interface Context {
   reader: LedgerReader;
   tokens: Tokens;
   custody: CustodyContext;
+  live: LiveHub;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
   try {
     const key = loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey });
     await initLog(db.sql, key.signer);
-    const sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...hooks });
+    const live = new LiveHub(db.sql);
+    const sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...hooks, onSealed: (e) => live.publish(e) });
     if (config.seed) await seedRegistry(db.sql);
     sequencer.drainIntake();
     const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
@@ -42,6 +45,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       sequencer,
       tokens,
       custody,
+      live,
       reader: new LedgerReader(db.sql),
       async close() {
         await sequencer.close();
