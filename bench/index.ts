@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { benchDatabaseUrl } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/open.js';
+import { runCustodyBench } from './custody-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
 
 function arg(name: string, fallback: string): string {
@@ -38,6 +39,8 @@ async function main() {
   const drivers = arg('drivers', 'postgres,pglite').split(',');
   const size = Number(arg('size', quick ? '100000' : '1000000'));
   const pgliteSize = Number(arg('pglite-size', quick ? '20000' : '100000'));
+  const suites = arg('suites', 'ledger,custody').split(',');
+  const commands = Number(arg('commands', quick ? '2000' : '6000'));
   console.log(`hazledger bench — node ${process.version}, ${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 8)}`);
   for (const driver of drivers) {
     let db: Database;
@@ -56,10 +59,21 @@ async function main() {
       console.log(`\n== PGlite (on disk in ${dir}, for the record), log of ${pgliteSize.toLocaleString()} entries`);
     }
     try {
-      await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });
+      if (suites.includes('ledger')) await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });
     } finally {
       await db.close();
       await drop();
+    }
+    if (suites.includes('custody')) {
+      console.log(`\n== custody commands over HTTP on ${driver}`);
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-custody-'));
+      const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
+      try {
+        await runCustodyBench({ databaseUrl: fresh?.url, dataDir: dir, requests: commands, driver });
+      } finally {
+        await fresh?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 }

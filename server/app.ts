@@ -9,6 +9,7 @@ import { ledgerRoutes } from './routes/ledger.js';
 import { publicRoutes } from './routes/public.js';
 import { unitRoutes } from './routes/units.js';
 import { liveRoutes } from './routes/live.js';
+import { labelRoutes } from './routes/labels.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,6 +30,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   ledgerRoutes(app, { reader: ctx.reader, vkey: ctx.key.vkey });
   authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();

@@ -25,6 +25,10 @@ export interface Sealed {
   checkpoint: string;
 }
 
+export interface SealedEntry extends PendingEntry {
+  index: number;
+}
+
 export interface BatchReport {
   start: number;
   count: number;
@@ -75,7 +79,13 @@ export class Sequencer {
   constructor(
     private readonly sql: Sql,
     private readonly signer: NoteSigner,
-    private readonly opts: { maxBatch?: number; onBatch?: (r: BatchReport) => void; onError?: (e: Error) => void } = {},
+    private readonly opts: {
+      maxBatch?: number;
+      onBatch?: (r: BatchReport) => void;
+      /** Every sealed entry, after its batch committed (for live feeds). */
+      onSealed?: (entries: SealedEntry[]) => void;
+      onError?: (e: Error) => void;
+    } = {},
   ) {}
 
   /** Seal one entry; resolves once the batch holding it has committed. */
@@ -192,7 +202,7 @@ export class Sequencer {
         if (intake.length > 0) {
           await tx.query('DELETE FROM ledger_intake WHERE id = ANY($1::bigint[])', [intake.map((r) => r.id)]);
         }
-        return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head };
+        return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head, entries };
       });
     } catch (e) {
       this.head = undefined; // read it afresh, under the lock, next time
@@ -208,6 +218,7 @@ export class Sequencer {
     });
     batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
     this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
+    this.opts.onSealed?.(result.entries.map((e, i) => ({ ...e, index: start + i })));
   }
 }
 

@@ -3,7 +3,7 @@
 // GlyphEncoder), and the font's default instance is Thin. So we let fontkit compute the varied
 // outlines and advances, and write them into a plain, unhinted TTF that pdfkit embeds as usual.
 import { createRequire } from 'node:module';
-import { buildSfnt, encodeSimple, sfntTables, type Pt } from './woff2.js';
+import { buildSfnt, encodeSimple, sfntTables, type Pt } from './sfnt.js';
 
 interface FkGlyph { advanceWidth: number; path: { commands: { command: string; args: number[] }[] } }
 interface FkFont {

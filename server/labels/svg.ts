@@ -2,7 +2,7 @@
 import type { Drawing, Paint, Prim } from './types.js';
 import { escapeXml } from './text.js';
 
-export const SANS = "'Noto Sans SC','Source Han Sans SC','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif";
+export const SANS = "'Noto Sans SC Variable','Noto Sans SC','Source Han Sans SC','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif";
 export const MONO = "'DejaVu Sans Mono','Noto Sans Mono',Consolas,'Courier New',monospace";
 
 const n = (v: number) => String(+v.toFixed(3));

@@ -163,9 +163,10 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const put = await c2.request('PUT', '/api/me/key', { jwk: { kty: pub.kty, crv: pub.crv, x: pub.x, y: pub.y } });
     expect(put.statusCode, put.body).toBe(200);
     expect((await entryAt(put.json().index))).toMatchObject({ type: 'registry.changed', data: { kind: 'person', record: { publicJwk: { kty: 'EC' } } } });
-    const body = registration({ siteId: 'site-ruitai-plant', at: '2026-11-28T09:00:00.000Z' });
-    const { eventId: id, at, signature: _s, ...data } = { ...body, signature: undefined };
-    const claim = { eventId: id, action: 'unit.register', subject: 'site:site-ruitai-plant', at, data: Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'signature')) };
+    const { eventId: id, ...data } = registration({ siteId: 'site-ruitai-plant' });
+    const at = '2026-11-28T09:00:00.000Z';
+    const body = { eventId: id, at, ...data };
+    const claim = { eventId: id, action: 'unit.register', subject: 'site:site-ruitai-plant', at, data };
     const jwk = { ...(await exportJWK(privateKey)) };
     const res = await c2.request('POST', '/api/units', { ...body, signature: await signClaim(claim, jwk) });
     expect(res.statusCode, res.body).toBe(201);
@@ -262,6 +263,25 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
       ws.on('close', (code) => resolve(code));
     });
     expect(refused).toBe(4401);
+  });
+
+  it('prints HJ 1276 labels: SVG whose QR carries the drum\'s Digital Link, and a PDF sheet', async () => {
+    const svg = await producer.request('GET', `/api/units/${unitId}/label.svg`);
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.body).toContain('精馏残渣');
+    expect(svg.body).toMatch(/width="150mm"/); // a 200 L drum
+    const { Resvg } = await import('@resvg/resvg-js');
+    const jsQR = (await import('jsqr')).default as unknown as (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+    const img = new Resvg(svg.body, { fitTo: { mode: 'width', value: 900 } }).render();
+    const decoded = jsQR(new Uint8ClampedArray(img.pixels), img.width, img.height);
+    expect(decoded?.data).toBe(`${ctx.config.publicUrl}/8003/069012340001771000001`);
+    const pdf = await producer.request('GET', `/api/labels.pdf?units=${unitId}`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const untagged = (await producer.register()).unit.id;
+    expect((await producer.request('GET', `/api/units/${untagged}/label.svg`)).statusCode).toBe(409);
+    expect((await producer2.request('GET', `/api/units/${unitId}/label.svg`)).statusCode).toBe(403);
   });
 
   it('leaves a log that verifies and a read side that matches its replay', async () => {
