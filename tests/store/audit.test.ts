@@ -65,7 +65,7 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
   it('catches an edited body', async () => {
     log = await buildLog(driver);
     await asDba(log, [
-      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"tareKg":"18.5"', '"tareKg":"28.5"'), 'UTF8') WHERE idx = 123`,
+      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"role":"producer"', '"role":"operator"'), 'UTF8') WHERE idx = 123`,
     ]);
     const { breaks } = await audit(log);
     expect(codesAt(breaks, 123)).toContain('LEAF_HASH_MISMATCH');
@@ -74,7 +74,7 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
   it('catches an edited body whose leaf hash was recomputed', async () => {
     log = await buildLog(driver);
     await asDba(log, [
-      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"tareKg":"18.5"', '"tareKg":"08.5"'), 'UTF8') WHERE idx = 123`,
+      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"role":"producer"', '"role":"inspector"'), 'UTF8') WHERE idx = 123`,
       `UPDATE ledger_entries SET leaf_hash = sha256('\\x00'::bytea || body) WHERE idx = 123`,
     ]);
     const { breaks } = await audit(log);
@@ -89,7 +89,7 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
     log = await buildLog(driver);
     await asDba(log, [
       'DELETE FROM ledger_entries WHERE idx = 9',
-      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"tareKg":"18.5"', '"tareKg":"18.6"'), 'UTF8') WHERE idx = 200`,
+      `UPDATE ledger_entries SET body = convert_to(replace(convert_from(body, 'UTF8'), '"role":"producer"', '"role":"driver"'), 'UTF8') WHERE idx = 200`,
       `UPDATE ledger_entries SET body = '\xff00'::bytea WHERE idx = 260`,
     ]);
     const inline = await auditLedger(log.db.sql, parseVkey(log.key.vkey), { workers: 0, pageSize: 64 });
