@@ -194,14 +194,12 @@ export class Sequencer {
           return h;
         });
         const checkpoint = signCheckpoint({ origin: this.signer.name, size: head.size, root: head.root() }, this.signer);
-        const written = await tx.query<{ height: unknown; idx: unknown; len: unknown; head_moved: unknown }>(...writeBatch(start, entries, hashes, tiles, head, checkpoint));
+        const statement = writeBatch(start, entries, hashes, tiles, head, checkpoint, intake.map((r) => r.id));
+        const written = await tx.query<{ height: unknown; idx: unknown; len: unknown; head_moved: unknown }>(...statement);
         if (written.length === 0 || Number(written[0].head_moved) !== 1) {
           throw new HeadMovedError(start);
         }
         tiles.checkLengths(written);
-        if (intake.length > 0) {
-          await tx.query('DELETE FROM ledger_intake WHERE id = ANY($1::bigint[])', [intake.map((r) => r.id)]);
-        }
         return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head, entries };
       });
     } catch (e) {
@@ -236,10 +234,10 @@ async function lockHead(tx: Sql): Promise<CompactRange> {
 }
 
 /**
- * One statement for the whole batch, to spare round trips: entries, tiles, the checkpoint and
- * the head (guarded by its previous size). Returns the tile rows' lengths and whether the head moved.
+ * One statement for the whole batch, to spare round trips: entries, tiles, the checkpoint, the
+ * head (guarded by its previous size) and the intake rows it consumed. Returns the tile rows' lengths and whether the head moved.
  */
-function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], tiles: TileWriter, head: CompactRange, checkpoint: string) {
+function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], tiles: TileWriter, head: CompactRange, checkpoint: string, intakeIds: number[]) {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
   const values = entries.map(
@@ -250,7 +248,8 @@ function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], til
     t AS (${tiles.upsert(params)}),
     c AS (INSERT INTO ledger_checkpoints (size, note) VALUES (${p(head.size)}, ${p(checkpoint)}) RETURNING 1),
     h AS (UPDATE ledger_head SET size = ${p(head.size)}, root = ${p(head.root())}, compact_range = ${p(concat(...head.hashes()))},
-            checkpoint = ${p(checkpoint)}, updated_at = now() WHERE id = 0 AND size = ${p(start)} RETURNING 1)
+            checkpoint = ${p(checkpoint)}, updated_at = now() WHERE id = 0 AND size = ${p(start)} RETURNING 1),
+    d AS (DELETE FROM ledger_intake WHERE id = ANY(${p(intakeIds)}::bigint[]))
     SELECT t.height, t.idx, t.len, (SELECT count(*) FROM h) AS head_moved FROM t`;
   return [text, params] as const;
 }

@@ -1,5 +1,5 @@
 // Short-lived access tokens (HS256 JWT, jose) and rotating refresh tokens (random, stored hashed).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
@@ -36,11 +36,16 @@ export function loadJwtSecret(dataDir: string, configured?: string): Uint8Array 
 const hashToken = (t: string) => createHash('sha256').update(t).digest();
 
 export class Tokens {
+  /** Imported once: importing the secret costs more than checking a token with it. */
+  private readonly secret: KeyObject;
+
   constructor(
     private readonly sql: Sql,
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly ttl: { access: number; refresh: number },
-  ) {}
+  ) {
+    this.secret = createSecretKey(secret);
+  }
 
   async issue(actor: Actor): Promise<TokenPair> {
     const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role })

@@ -11,7 +11,7 @@ import { runStep, type StepInput, type StepResult } from './write-step.js';
 import type { SignatureRecord } from './signatures.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { mayRegister, nextUnitState, type UnitAction } from './unit-lifecycle.js';
-import { lockUnit, saveUnit } from './unit-store.js';
+import { lockUnit, saveUnitSql } from './unit-store.js';
 import { wasteCodeEntry } from './waste-codes.js';
 
 export interface Registration extends StepInput {
@@ -65,9 +65,12 @@ export async function registerUnit(ctx: CustodyContext, actor: Actor, r: Registr
   const claimData = { siteId: r.siteId, wasteCode: r.wasteCode, name: r.name, hazards: r.hazards, physicalForm: r.physicalForm, containerType: r.containerType, volumeL: r.volumeL, components: r.components, generationDate: r.generationDate, ...(r.epc ? { epc: r.epc } : {}) };
   const claim = { eventId: r.eventId, action: 'unit.register', subject: `site:${r.siteId}`, at, data: claimData };
   return runStep(ctx, actor, r, claim, async (tx, sig) => {
-    const [site] = await tx.query<{ org_id: string; kind: string }>('SELECT org_id, kind FROM sites WHERE id = $1', [r.siteId]);
+    const [site] = await tx.query<{ org_id: string; uscc: string }>(
+      'SELECT s.org_id, o.uscc FROM sites s JOIN organisations o ON o.id = s.org_id WHERE s.id = $1',
+      [r.siteId],
+      'site_with_org',
+    );
     if (!site || site.org_id !== actor.orgId) throw new DomainError('UNKNOWN_SITE', `site ${r.siteId} is not one of your organisation's sites`);
-    const [org] = await tx.query<{ uscc: string }>('SELECT uscc FROM organisations WHERE id = $1', [actor.orgId]);
     const tag = r.epc ? readTag(ctx, r.epc) : undefined;
     if (tag) await tagIsFree(tx, tag.epc);
     const day = r.generationDate.replace(/-/g, '');
@@ -75,17 +78,17 @@ export async function registerUnit(ctx: CustodyContext, actor: Actor, r: Registr
       `INSERT INTO unit_sequences (producer_org_id, day, next) VALUES ($1, $2, 1)
        ON CONFLICT (producer_org_id, day) DO UPDATE SET next = unit_sequences.next + 1 RETURNING next`,
       [actor.orgId, day],
+      'next_unit_sequence',
     );
-    const hjCode = formatHj1276Code({ producerCode: org.uscc, wasteCode: r.wasteCode, date: r.generationDate, sequence: Number(seq.next) });
+    const hjCode = formatHj1276Code({ producerCode: site.uscc, wasteCode: r.wasteCode, date: r.generationDate, sequence: Number(seq.next) });
     const id = randomUUID();
     const data = { ...claimData, hjCode, producerOrgId: actor.orgId, wasteCategory: waste.category, ...(tag ?? {}), eventId: r.eventId };
     const entry = envelope(actor, 'unit.registered', at, id, data, sig);
     return {
       entry,
-      write: async (t, leaf) => {
+      project: (leaf, params) => {
         const row = applyUnitEntry(undefined, entry, leaf);
-        await saveUnit(t, row);
-        return row;
+        return { response: row, sql: saveUnitSql(row, params) };
       },
     };
   });
@@ -125,10 +128,9 @@ async function unitStep(
     const entry = envelope(actor, type, at, unitId, data, sig, unit.lastLeafHash);
     return {
       entry,
-      write: async (t, leaf) => {
+      project: (leaf, params) => {
         const row = applyUnitEntry(unit, entry, leaf);
-        await saveUnit(t, row);
-        return row;
+        return { response: row, sql: saveUnitSql(row, params) };
       },
     };
   });

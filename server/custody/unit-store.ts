@@ -34,19 +34,22 @@ const kg = (v: unknown) => {
 };
 
 export async function lockUnit(tx: Sql, id: string): Promise<UnitRow> {
-  const [r] = await tx.query(`${SELECT} WHERE id = $1 FOR UPDATE`, [id]);
+  const [r] = await tx.query(`${SELECT} WHERE id = $1 FOR UPDATE`, [id], 'lock_unit');
   if (!r) throw new DomainError('UNIT_NOT_FOUND', `no unit ${id}`);
   return fromDb(r);
 }
 
-export async function saveUnit(tx: Sql, row: UnitRow): Promise<void> {
-  const values = COLUMNS.map(([k]) => (k === 'lastLeafHash' ? Buffer.from(row.lastLeafHash, 'base64') : k === 'hazards' ? JSON.stringify(row.hazards) : row[k]));
+/** The upsert of a unit row, as SQL over `params` (which it extends), for the write path's statement. */
+export function saveUnitSql(row: UnitRow, params: unknown[]): string {
   const cols = COLUMNS.map(([, c]) => c);
-  await tx.query(
-    `INSERT INTO units (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})
-     ON CONFLICT (id) DO UPDATE SET ${cols.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
-    values,
-  );
+  const values = COLUMNS.map(([k]) => `$${params.push(k === 'lastLeafHash' ? Buffer.from(row.lastLeafHash, 'base64') : k === 'hazards' ? JSON.stringify(row.hazards) : row[k])}`);
+  return `INSERT INTO units (${cols.join(', ')}) VALUES (${values.join(', ')})
+     ON CONFLICT (id) DO UPDATE SET ${cols.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+}
+
+export async function saveUnit(tx: Sql, row: UnitRow): Promise<void> {
+  const params: unknown[] = [];
+  await tx.query(saveUnitSql(row, params), params);
 }
 
 /** SQL condition (over `units u`) for the units an actor may see, with its parameters. */

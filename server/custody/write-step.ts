@@ -29,8 +29,15 @@ export interface StepResult<T> {
   replayed: boolean;
 }
 
-/** What a command does inside the transaction: its entry, and how it updates the read side (answering the new row). */
-export type StepBody<T> = (tx: Sql, sig: SignatureRecord[]) => Promise<{ entry: Envelope; write(tx: Sql, leaf: Uint8Array): Promise<T> }>;
+/**
+ * What a command does inside the transaction: check and lock what it must, then name its entry
+ * and, given the entry's leaf hash, the read-side write (SQL over a shared parameter list, run in
+ * the same statement as the intake insert) and its answer.
+ */
+export type StepBody<T> = (
+  tx: Sql,
+  sig: SignatureRecord[],
+) => Promise<{ entry: Envelope; project(leaf: Uint8Array, params: unknown[]): { response: T; sql: string } }>;
 
 async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Claim): Promise<SignatureRecord> {
   const ref = `person:${actor.personId}`;
@@ -42,23 +49,30 @@ async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Clai
 export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepInput, claim: Claim, body: StepBody<T>): Promise<StepResult<T>> {
   const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { ...claim, at: step.at ?? null } }));
   const sig = await signatureFor(ctx.sql, actor, step, claim);
+  // The normal path does not look for an earlier answer first: the event id's primary key
+  // refuses a second use at commit, and only then is the earlier answer looked up.
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.sql.transaction(async (tx) => {
-        const earlier = await previousAnswer<T>(tx, step.eventId, requestHash);
-        if (earlier) return earlier;
-        const { entry, write } = await body(tx, [sig]);
+        if (attempt > 0) {
+          const earlier = await previousAnswer<T>(tx, step.eventId, requestHash);
+          if (earlier) return earlier;
+        }
+        const { entry, project } = await body(tx, [sig]);
         const encoded = encodeEntry(entry);
         const leaf = leafHash(encoded.body);
-        const response = await write(tx, leaf);
+        const params: unknown[] = [];
+        const { response, sql } = project(leaf, params);
+        const p = (v: unknown) => `$${params.push(v)}`;
+        const stored = JSON.stringify({ response, leafHash: toBase64(leaf), unitId: encoded.unitId });
         const [intake] = await tx.query<{ id: unknown }>(
-          'INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-          [encoded.body, leaf, encoded.type, encoded.unitId, encoded.manifestId],
-        );
-        const stored = { response, leafHash: toBase64(leaf), unitId: encoded.unitId };
-        await tx.query(
-          'INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id) VALUES ($1, $2, $3, $4, $5)',
-          [step.eventId, actor.personId, requestHash, JSON.stringify(stored), Number(intake.id)],
+          `WITH w AS (${sql} RETURNING 1),
+             i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id)
+                   VALUES (${p(encoded.body)}, ${p(leaf)}, ${p(encoded.type)}, ${p(encoded.unitId)}, ${p(encoded.manifestId)}) RETURNING id),
+             c AS (INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id)
+                   SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, id FROM i RETURNING 1)
+           SELECT id, (SELECT count(*) FROM w) AS written FROM i`,
+          params,
         );
         return { kind: 'new' as const, response, intakeId: Number(intake.id) };
       });
@@ -66,8 +80,9 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
       const sealed = await ctx.sequencer.sealIntake(outcome.intakeId);
       return { response: outcome.response, entry: { index: sealed.index, leafHash: toBase64(sealed.leafHash) }, replayed: false };
     } catch (e) {
-      // The same event id committed by a concurrent request: answer as a retry.
-      if ((e as { code?: string }).code === '23505' && attempt === 0) continue;
+      // A unique key refused the step: the same event id taken (answer it as a retry), or a
+      // concurrent step took what this one wanted (redo it, and let the checks say why).
+      if ((e as { code?: string }).code === '23505' && attempt < 2) continue;
       throw e;
     }
   }

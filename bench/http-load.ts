@@ -1,0 +1,46 @@
+// The load generator for the HTTP benchmarks, run in a worker thread so that the server's event
+// loop carries only the server. Closed loop: each of `clients` sends its next request when the
+// previous one is answered.
+import { parentPort, workerData } from 'node:worker_threads';
+import { closedLoop } from './stats.js';
+
+export interface LoadJob {
+  base: string;
+  token: string;
+  mode: 'healthz' | 'commands';
+  requests: number;
+  clients: number;
+}
+
+const job = workerData as LoadJob;
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${job.token}` };
+const days = Array.from({ length: 28 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+let n = 0;
+const registered: string[] = [];
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(`${job.base}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { units?: { unit: { id: string } }[] };
+}
+
+/** Even operations register a drum, odd ones weigh one registered before. */
+async function command(i: number) {
+  const eventId = `bench-${run}-${n++}`;
+  const id = i % 2 === 1 ? registered.pop() : undefined;
+  if (id) return post(`/api/units/${id}/weighings`, { eventId, grossKg: '215.5', tareKg: '18.5', source: 'manual' });
+  const r = await post('/api/units', {
+    eventId, siteId: 'site-hengkang-plant', wasteCode: '271-001-02', name: '精馏残渣', hazards: ['T'], physicalForm: '固态',
+    containerType: '钢桶', volumeL: 200, components: '甲苯残渣', generationDate: days[n % days.length],
+  });
+  registered.push(r.units![0].unit.id);
+}
+
+async function healthz() {
+  const res = await fetch(`${job.base}/healthz`);
+  await res.arrayBuffer();
+}
+
+const result = await closedLoop(job.requests, job.clients, job.mode === 'healthz' ? () => healthz() : (i) => command(i));
+parentPort!.postMessage(result);
