@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { benchDatabaseUrl } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/open.js';
+import { createPgDatabase } from '../tests/helpers/databases.js';
 import { runCustodyBench } from './custody-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
 
@@ -15,24 +15,7 @@ function arg(name: string, fallback: string): string {
   return hit ? hit.slice(name.length + 3) : fallback;
 }
 
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `hazledger_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const freshPostgres = (admin: string) => createPgDatabase(admin, 'hazledger_bench');
 
 async function main() {
   const quick = process.argv.includes('--quick');

@@ -25,9 +25,9 @@ export interface TestPlace {
 
 let counter = 0;
 
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = testDatabaseUrl()!;
-  const name = `hz_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+/** A fresh database on the server of `admin` (a URL), and the function that drops it. */
+export async function createPgDatabase(admin = testDatabaseUrl()!, prefix = 'hz_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`CREATE DATABASE ${name}`);
