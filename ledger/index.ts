@@ -10,3 +10,4 @@ export * from './note.js';
 export * from './checkpoint.js';
 export * from './tlog-proof.js';
 export * from './entry.js';
+export * from './evidence.js';

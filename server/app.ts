@@ -29,7 +29,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   ledgerRoutes(app, { reader: ctx.reader, vkey: ctx.key.vkey });
   authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
-  unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });

@@ -6,6 +6,8 @@ const USAGE = `usage: hazledger <command>
   start            serve the API and the ledger (PORT, HAZLEDGER_DATA_DIR, DATABASE_URL…)
   verify           self-audit the whole log and the read side; exit 1 on any break
   rebuild          recreate the read side (registry, units) from the log
+  verify-bundle FILE [--vkey=VKEY]
+                   check an evidence bundle offline; exit 1 on any break
   help             this text
 
 Configuration is read from the environment; see README.md.`;
@@ -26,6 +28,10 @@ export async function run(argv: string[]): Promise<number> {
       case 'rebuild': {
         const { rebuildCommand } = await import('./verify-command.js');
         return await rebuildCommand(loadConfig());
+      }
+      case 'verify-bundle': {
+        const { verifyBundleCommand } = await import('./verify-bundle-command.js');
+        return await verifyBundleCommand(argv.slice(1));
       }
       case 'help':
       case '--help':

@@ -9,6 +9,8 @@ import { registerUnits, retrieveUnit, storeUnit, tagUnit, weighUnit, type Regist
 import type { StepResult } from '../custody/write-step.js';
 import type { UnitRow } from '../custody/unit-projection.js';
 import { findUnits, unitForActor } from '../custody/unit-store.js';
+import { unitEvidence } from '../custody/evidence.js';
+import type { LedgerReader } from '../../ledger/store/reader.js';
 import { UNIT_STATES } from '../custody/unit-lifecycle.js';
 import { DateOnly, Id, problems, StepFields, StepResult as StepResultSchema, Strict, Unit } from './schemas.js';
 
@@ -31,7 +33,7 @@ const Registration = Type.Object(
 
 const stepView = (r: StepResult<UnitRow>) => ({ unit: r.response, entry: r.entry, replayed: r.replayed });
 
-export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; reader: LedgerReader; vkey: string }): void {
   const { tokens, custody } = deps;
   const producers = guard(tokens, ['producer']);
   const weighers = guard(tokens, ['producer', 'operator']);
@@ -111,6 +113,21 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     preHandler: readers,
     schema: { ...secured, params: UnitParams, response: { 200: Unit, ...problems(401, 403, 404) } },
   }, async (req) => unitForActor(custody.sql, req.actor!, (req.params as { id: string }).id));
+
+  app.get('/api/units/:id/evidence', {
+    preHandler: guard(tokens, ['producer', 'inspector', 'admin']),
+    schema: {
+      ...secured,
+      description: 'An evidence bundle: every sealed entry of the unit, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
+      params: UnitParams,
+      response: problems(401, 403, 404),
+    },
+  }, async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    await unitForActor(custody.sql, req.actor!, id);
+    const bundle = await unitEvidence(custody.sql, deps.reader, deps.vkey, id);
+    return reply.header('content-disposition', `attachment; filename="unit-${id}.evidence.json"`).send(bundle);
+  });
 
   app.get('/api/units/:id/history', {
     preHandler: readers,
