@@ -16,7 +16,8 @@ export const canonicalBytes = (value: unknown): Bytes => utf8(canonicalJson(valu
  * serialiser: such a value holds only null, booleans, finite numbers, strings, arrays and plain
  * objects, for which JCS is JSON.stringify with object members sorted by UTF-16 code units
  * (RFC 8785 §3.2.2–3.2.3 adopt ECMAScript's number and string serialisation). Used by the
- * self-audit to check stored bodies are canonical; entries are still produced by canonicalize.
+ * self-audit (isCanonicalJson) to check stored bodies are canonical; entries are still produced
+ * by canonicalize.
  */
 export function canonicalJsonOfParsed(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -70,6 +70,10 @@ export function verifyEvidence(bundle: unknown, trustedVkey?: string): EvidenceR
   const last = new Map<string, string>(); // chain → leaf hash of its latest entry in the bundle
   let previousIndex = -1;
   for (const e of b.entries) {
+    if (!e || typeof e !== 'object' || !Number.isSafeInteger(e.index) || typeof e.body !== 'string' || !Array.isArray(e.proof)) {
+      breaks.push({ index: -1, code: 'BUNDLE_MALFORMED', detail: 'an entry needs an index, a base64 body and a proof list' });
+      continue;
+    }
     let body: Bytes;
     let proof: Bytes[];
     try {
@@ -90,6 +94,9 @@ export function verifyEvidence(bundle: unknown, trustedVkey?: string): EvidenceR
     } catch {
       breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: 'not UTF-8 JSON' });
       continue;
+    }
+    if (b.subject?.kind === 'unit' && entry.unit !== b.subject.id) {
+      breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: `not an entry of unit ${b.subject.id}` });
     }
     for (const chain of ['unit', 'manifest'] as const) {
       const subject = entry[chain];

@@ -1,6 +1,6 @@
 // The checkpoint signing key: given by configuration, or generated once into the data directory.
 // It never leaves the server; only the verifier key (vkey) is published.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519NoteSigner, encodeVkey, fromBase64, randomSeed, toBase64, type NoteSigner } from '../ledger/index.js';
 
@@ -20,12 +20,16 @@ function parseSeed(text: string, where: string): Uint8Array {
   return seed;
 }
 
-export function loadCheckpointKey(opts: { origin: string; dataDir: string; configured?: string }): CheckpointKey {
+/** The key, generated into the data directory on first use unless `mustExist` (for audits). */
+export function loadCheckpointKey(opts: { origin: string; dataDir: string; configured?: string; mustExist?: boolean }): CheckpointKey {
   let seed: Uint8Array;
   if (opts.configured) {
     seed = parseSeed(opts.configured, 'HAZLEDGER_CHECKPOINT_KEY');
   } else {
     const path = join(opts.dataDir, 'checkpoint.key');
+    if (opts.mustExist && !existsSync(path)) {
+      throw new Error(`no checkpoint key in ${opts.dataDir}: pass the log's --vkey=… (or HAZLEDGER_CHECKPOINT_KEY)`);
+    }
     mkdirSync(opts.dataDir, { recursive: true });
     try {
       writeFileSync(path, `${toBase64(randomSeed())}\n`, { flag: 'wx', mode: 0o600 });

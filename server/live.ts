@@ -42,20 +42,26 @@ export class LiveHub {
         owners.set(r.id, r.producer_org_id);
       }
     }
+    const regions = new Map((await this.sql.query<{ id: string; region: string }>('SELECT id, region FROM organisations')).map((r) => [r.id, r.region]));
     const messages = entries.map((e) => ({
       message: { index: e.index, type: e.type, unit: e.unitId ?? undefined, manifest: e.manifestId ?? undefined, entry: JSON.parse(fromUtf8(e.body)) } as LiveMessage,
       owner: e.unitId ? owners.get(e.unitId) : undefined,
-      isUnit: Boolean(e.unitId),
     }));
     for (const l of this.listeners) {
-      for (const m of messages) if (maysee(l.actor, m.isUnit, m.owner)) l.send(m.message);
+      for (const m of messages) if (maySee(l.actor, m.message, m.owner, regions)) l.send(m.message);
     }
   }
 }
 
-/** The same scope as the unit routes: own organisation's units, all for the regulator and admin. */
-function maysee(actor: Actor, isUnit: boolean, owner: string | undefined): boolean {
-  if (actor.role === 'admin' || actor.role === 'inspector') return true;
-  if (!isUnit) return true; // registry changes are public to every account
-  return actor.role === 'producer' && owner === actor.orgId;
+/** The scope of the unit routes (unit-store.ts `unitScope`), for entries as they are sealed. */
+function maySee(actor: Actor, m: LiveMessage, owner: string | undefined, regions: Map<string, string>): boolean {
+  if (actor.role === 'admin') return true;
+  if (m.type === 'registry.changed') return true; // the registry is public to every account
+  if (!m.unit || owner === undefined) return false; // manifests and findings: their own rules, later
+  if (actor.role === 'producer') return owner === actor.orgId;
+  if (actor.role === 'inspector') {
+    const mine = regions.get(actor.orgId);
+    return mine !== undefined && (regions.get(owner) ?? '').startsWith(mine);
+  }
+  return false;
 }

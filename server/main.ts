@@ -8,7 +8,13 @@ export async function main(config: Config = loadConfig()): Promise<void> {
   const ctx = await createContext(config, {
     onError: (e) => console.error(`sequencer: batch failed: ${e.message}`),
   });
-  const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  const app = await buildApp(ctx, {
+    logger: {
+      level: config.logLevel,
+      // The /live websocket carries its access token in the query string: keep it out of logs.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/access_token=[^&]*/, 'access_token=…') }) },
+    },
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

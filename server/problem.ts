@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { EntryError } from '../ledger/entry.js';
 import { DomainError } from './custody/errors.js';
+import { IdentifierError } from './units/identifiers/errors.js';
 
 const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable step' };
 
@@ -43,6 +44,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (err instanceof Problem) return sendProblem(reply, err, req.url);
     if (err instanceof DomainError) return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
     if (err instanceof EntryError) return sendProblem(reply, new Problem(400, 'MALFORMED_ENTRY', 'Bad request', err.message), req.url);
+    if (err instanceof IdentifierError) return sendProblem(reply, new Problem(422, err.code, 'Unprocessable step', err.message), req.url);
     if (err.validation) return sendProblem(reply, new Problem(400, 'VALIDATION_FAILED', 'Invalid request', err.message), req.url);
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -18,7 +18,7 @@ export async function verifyCommand(config: Config, args: string[]): Promise<num
   const json = args.includes('--json');
   const vkeyArg = args.find((a) => a.startsWith('--vkey='))?.slice('--vkey='.length);
   // The audit checks signatures against the published vkey; by default the server's own key.
-  const vkey = vkeyArg ?? loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey }).vkey;
+  const vkey = vkeyArg ?? loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey, mustExist: true }).vkey;
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     const started = performance.now();

@@ -1,7 +1,9 @@
 // The one writer of the log. Entries arrive in memory (append) or through the intake table
 // (written by command transactions); whatever has arrived while the previous batch committed
-// becomes the next batch (greedy group commit). A batch is one transaction under the locked
-// head row: indices, entries, tiles, the new signed checkpoint and the head commit together.
+// becomes the next batch (greedy group commit). A batch is one transaction: indices, entries,
+// tiles, the new signed checkpoint and the head commit together. The head is read under its row
+// lock once and then cached; each batch's write lands only if the head row still has the size
+// it was computed from, so indices stay gap-free and in commit order even beside another writer.
 import { concat, equalBytes, type Bytes } from '../bytes.js';
 import { signCheckpoint } from '../checkpoint.js';
 import { EMPTY_ROOT, leafHash } from '../hash.js';
@@ -70,6 +72,8 @@ export async function initLog(sql: Sql, signer: NoteSigner): Promise<void> {
 export class Sequencer {
   private queue: Waiter[] = [];
   private intakeWaiters = new Map<number, Pick<Waiter, 'resolve' | 'reject'>>();
+  /** Intake rows sealed lately, for waiters that arrive after their batch (bounded). */
+  private recentlySealed = new Map<number, Sealed>();
   private intakePending = true; // drain whatever a previous process left in intake
   private running = false;
   private retry?: NodeJS.Timeout;
@@ -99,6 +103,9 @@ export class Sequencer {
 
   /** An intake row was committed: seal it soon, and tell the caller its index. */
   sealIntake(intakeId: number): Promise<Sealed> {
+    // A batch started by someone else may already have sealed it.
+    const done = this.recentlySealed.get(intakeId);
+    if (done) return Promise.resolve(done);
     return new Promise((resolve, reject) => {
       this.intakeWaiters.set(intakeId, { resolve, reject });
       this.intakePending = true;
@@ -117,7 +124,7 @@ export class Sequencer {
     while (this.running || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
-  /** Wait for the batches in flight, then refuse new appends. */
+  /** Refuse new appends, then wait for the batch in flight. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
@@ -140,9 +147,10 @@ export class Sequencer {
           const err = e as Error;
           for (const w of batch) w.reject(err);
           this.opts.onError?.(err);
-          // Intake rows are durable: try them again in a moment rather than spinning.
-          if (this.intakePending && !this.closed) this.retry = setTimeout(() => this.kick(), 1000);
-          this.intakePending = false;
+          // Intake rows are durable and stay in intake: try them again in a moment. Their
+          // waiters keep waiting; nothing acknowledged is ever dropped.
+          this.intakePending = true;
+          if (!this.closed) this.retry = setTimeout(() => this.kick(), 1000);
           break;
         }
       }
@@ -180,7 +188,7 @@ export class Sequencer {
         // has the size it was computed from, so another writer can never be overtaken.
         const head = (this.head ??= await lockHead(tx)).clone();
         const intake = room > 0 ? await readIntake(tx, room) : [];
-        if (intake.length === room) this.intakePending = true; // there may be more
+        if (room > 0 && intake.length === room) this.intakePending = true; // there may be more
         const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
         if (entries.length === 0) return undefined;
         const start = head.size;
@@ -213,7 +221,12 @@ export class Sequencer {
     intakeIds.forEach((id, i) => {
       this.intakeWaiters.get(id)?.resolve(sealed(i));
       this.intakeWaiters.delete(id);
+      this.recentlySealed.set(id, sealed(i));
     });
+    for (const id of this.recentlySealed.keys()) {
+      if (this.recentlySealed.size <= 10_000) break;
+      this.recentlySealed.delete(id);
+    }
     batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
     this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
     this.opts.onSealed?.(result.entries.map((e, i) => ({ ...e, index: start + i })));

@@ -70,24 +70,27 @@ export async function rebuildReadSide(sql: Sql): Promise<{ units: number; regist
 const KEY: Record<string, string> = { vehicles: 'plate' };
 
 /**
- * Compare the read side with a replay of the log: inside a transaction that is rolled back,
- * snapshot every read-side table, rebuild it from the log, and diff the two row by row.
+ * Compare the read side with a replay of the log, in one snapshot of the database, without
+ * touching the real tables: temporary tables of the same names shadow them (PostgreSQL looks in
+ * the session's temporary schema first), the projections write the replay there, and each
+ * temporary table is diffed against its public twin. Everything is rolled back.
  */
 export async function compareReadSide(sql: Sql): Promise<Break[]> {
-  const replayed = await replayLog(sql);
-  const breaks: Break[] = [...replayed.breaks];
   const undo = new Error('undo the comparison');
+  let breaks: Break[] = [];
   try {
     await sql.transaction(async (tx) => {
-      for (const t of READ_SIDE) await tx.query(`CREATE TEMP TABLE snap_${t} ON COMMIT DROP AS SELECT * FROM ${t}`);
-      await tx.query(`TRUNCATE ${READ_SIDE.join(', ')}`);
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const replayed = await replayLog(tx);
+      breaks = [...replayed.breaks];
+      for (const t of READ_SIDE) await tx.query(`CREATE TEMP TABLE ${t} (LIKE public.${t} INCLUDING ALL) ON COMMIT DROP`);
       for (const e of replayed.registry) await applyRegistryEntry(tx, e);
       for (const u of replayed.units.values()) await saveUnit(tx, u);
       for (const t of READ_SIDE) {
         const key = KEY[t] ?? 'id';
         const rows = await tx.query<{ side: string; key: string }>(
-          `SELECT 'replay' AS side, ${key} AS key FROM (SELECT * FROM ${t} EXCEPT SELECT * FROM snap_${t}) a
-           UNION ALL SELECT 'table' AS side, ${key} AS key FROM (SELECT * FROM snap_${t} EXCEPT SELECT * FROM ${t}) b
+          `SELECT 'replay' AS side, ${key} AS key FROM (SELECT * FROM pg_temp.${t} EXCEPT SELECT * FROM public.${t}) a
+           UNION ALL SELECT 'table' AS side, ${key} AS key FROM (SELECT * FROM public.${t} EXCEPT SELECT * FROM pg_temp.${t}) b
            ORDER BY key, side LIMIT 1000`,
         );
         const sides = new Map<string, Set<string>>();

@@ -122,7 +122,9 @@ async function unitStep(
   const claim = { eventId: step.eventId, action: type, subject: `unit:${unitId}`, at, data: claimData };
   return runStep(ctx, actor, step, claim, async (tx, sig) => {
     const unit = await lockUnit(tx, unitId);
-    if (actor.role === 'producer' && unit.producerOrgId !== actor.orgId) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} is not your organisation's`);
+    // Whose unit it is comes before what may be done with it, so a refusal tells nothing of
+    // another organisation's unit. Operators act on units delivered to them (transfer manifests).
+    if (actor.role !== 'producer' || unit.producerOrgId !== actor.orgId) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} is not in your custody`);
     nextUnitState(unit.state, action, actor.role);
     const data = { ...(await prepare(tx, unit)), eventId: step.eventId };
     const entry = envelope(actor, type, at, unitId, data, sig, unit.lastLeafHash);

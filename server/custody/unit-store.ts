@@ -13,7 +13,8 @@ const COLUMNS: [keyof UnitRow, string][] = [
   ['storedAt', 'stored_at'], ['registeredAt', 'registered_at'], ['lastLeafHash', 'last_leaf_hash'], ['entries', 'entries'],
 ];
 
-const SELECT = `SELECT ${COLUMNS.map(([, c]) => c).join(', ')} FROM units`;
+// A date is read as text: `pg` would turn it into local midnight, a day early east of UTC.
+const SELECT = `SELECT ${COLUMNS.map(([, c]) => (c === 'generation_date' ? 'generation_date::text AS generation_date' : c)).join(', ')} FROM units`;
 
 function fromDb(r: Record<string, unknown>): UnitRow {
   const row = Object.fromEntries(COLUMNS.map(([k, c]) => [k, r[c]])) as unknown as UnitRow;

@@ -49,15 +49,12 @@ async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Clai
 export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepInput, claim: Claim, body: StepBody<T>): Promise<StepResult<T>> {
   const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { ...claim, at: step.at ?? null } }));
   const sig = await signatureFor(ctx.sql, actor, step, claim);
-  // The normal path does not look for an earlier answer first: the event id's primary key
-  // refuses a second use at commit, and only then is the earlier answer looked up.
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.sql.transaction(async (tx) => {
-        if (attempt > 0) {
-          const earlier = await previousAnswer<T>(tx, step.eventId, requestHash);
-          if (earlier) return earlier;
-        }
+        // A retry is answered before any check runs: the step it repeats has changed the state.
+        const earlier = await previousAnswer<T>(tx, step.eventId, requestHash);
+        if (earlier) return earlier;
         const { entry, project } = await body(tx, [sig]);
         const encoded = encodeEntry(entry);
         const leaf = leafHash(encoded.body);
@@ -80,8 +77,8 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
       const sealed = await ctx.sequencer.sealIntake(outcome.intakeId);
       return { response: outcome.response, entry: { index: sealed.index, leafHash: toBase64(sealed.leafHash) }, replayed: false };
     } catch (e) {
-      // A unique key refused the step: the same event id taken (answer it as a retry), or a
-      // concurrent step took what this one wanted (redo it, and let the checks say why).
+      // A unique key refused the step: the same event id taken concurrently (answer it as a
+      // retry), or a concurrent step took what this one wanted (redo it; the checks say why).
       if ((e as { code?: string }).code === '23505' && attempt < 2) continue;
       throw e;
     }
@@ -106,7 +103,7 @@ async function previousAnswer<T>(tx: Sql, eventId: string, requestHash: Uint8Arr
 async function sealedRef(sql: Sql, r: { leafHash: string; unitId: string | null }): Promise<SealedRef> {
   for (let wait = 0; wait < 200; wait++) {
     const [row] = await sql.query<{ idx: unknown }>(
-      'SELECT idx FROM ledger_entries WHERE unit_id IS NOT DISTINCT FROM $1 AND leaf_hash = $2',
+      r.unitId ? 'SELECT idx FROM ledger_entries WHERE unit_id = $1 AND leaf_hash = $2' : 'SELECT idx FROM ledger_entries WHERE unit_id IS NULL AND leaf_hash = $2 AND $1::text IS NULL',
       [r.unitId, Buffer.from(r.leafHash, 'base64')],
     );
     if (row) return { index: Number(row.idx), leafHash: r.leafHash };

@@ -2,6 +2,7 @@
 // Browsers cannot set headers on a websocket, so the access token comes as ?access_token=.
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { Tokens } from '../auth/tokens.js';
 import type { LiveHub } from '../live.js';
 
@@ -17,7 +18,13 @@ export async function liveRoutes(app: FastifyInstance, deps: { tokens: Tokens; l
       return;
     }
     const unsubscribe = deps.live.subscribe(actor, (m) => socket.send(JSON.stringify(m)));
-    socket.on('close', unsubscribe);
+    // The feed lasts as long as the access token: the client reconnects with a fresh one.
+    const exp = decodeJwt(token!).exp;
+    const expiry = exp ? setTimeout(() => socket.close(4401, 'access token expired'), Math.max(0, exp * 1000 - Date.now())) : undefined;
+    socket.on('close', () => {
+      unsubscribe();
+      clearTimeout(expiry);
+    });
     socket.send(JSON.stringify({ hello: { personId: actor.personId, role: actor.role } }));
   });
 }

@@ -3,6 +3,9 @@ import { Type } from 'typebox';
 
 export const Strict = { additionalProperties: false } as const;
 
+/** Free text: no control characters (PostgreSQL text cannot hold NUL, and none belong on a label). */
+export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+
 export const Problem = Type.Object(
   {
     type: Type.String(),

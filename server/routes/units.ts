@@ -12,19 +12,19 @@ import { findUnits, unitForActor } from '../custody/unit-store.js';
 import { unitEvidence } from '../custody/evidence.js';
 import type { LedgerReader } from '../../ledger/store/reader.js';
 import { UNIT_STATES } from '../custody/unit-lifecycle.js';
-import { DateOnly, Id, problems, StepFields, StepResult as StepResultSchema, Strict, Unit } from './schemas.js';
+import { DateOnly, Id, problems, StepFields, StepResult as StepResultSchema, Strict, Text, Unit } from './schemas.js';
 
 const Registration = Type.Object(
   {
     ...StepFields,
     siteId: Id,
     wasteCode: Type.String({ pattern: '^\\d{3}-\\d{3}-\\d{2}$' }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Text(200),
     hazards: Type.Array(Type.Union([Type.Literal('T'), Type.Literal('C'), Type.Literal('I'), Type.Literal('R'), Type.Literal('In')]), { minItems: 1, uniqueItems: true }),
-    physicalForm: Type.String({ minLength: 1, maxLength: 40 }),
-    containerType: Type.String({ minLength: 1, maxLength: 60 }),
+    physicalForm: Text(40),
+    containerType: Text(60),
     volumeL: Type.Integer({ minimum: 1, maximum: 100000 }),
-    components: Type.String({ minLength: 1, maxLength: 500 }),
+    components: Text(500),
     generationDate: DateOnly,
     epc: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
@@ -73,9 +73,9 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     deviceId: Type.Optional(Id),
     framesSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
   }, Strict), 'Weigh the unit: gross and tare in kg as decimal text; net is computed.', (a, id, b) => weighUnit(custody, a, id, b), weighers);
-  step<{ eventId: string; siteId: string; bay: string }>('/api/units/:id/storage', Type.Object({ ...StepFields, siteId: Id, bay: Type.String({ minLength: 1, maxLength: 40 }) }, Strict),
+  step<{ eventId: string; siteId: string; bay: string }>('/api/units/:id/storage', Type.Object({ ...StepFields, siteId: Id, bay: Text(40) }, Strict),
     'Put the unit into a storage facility and bay.', (a, id, b) => storeUnit(custody, a, id, b));
-  step<{ eventId: string; reason?: string }>('/api/units/:id/retrieval', Type.Object({ ...StepFields, reason: Type.Optional(Type.String({ maxLength: 200 })) }, Strict),
+  step<{ eventId: string; reason?: string }>('/api/units/:id/retrieval', Type.Object({ ...StepFields, reason: Type.Optional(Text(200)) }, Strict),
     'Take the unit out of storage.', (a, id, b) => retrieveUnit(custody, a, id, b));
 
   app.get('/api/units', {

@@ -46,8 +46,8 @@ describe.each(DRIVERS)('role × route matrix on %s', (driver) => {
     {
       route: 'POST /api/units/:id/weighings', method: 'POST', url: () => `/api/units/${unitId}/weighings`,
       body: () => ({ eventId: eventId(), grossKg: '120', tareKg: '20', source: 'manual' }),
-      // operators weigh at receipt: a unit still at its producer is refused by the lifecycle
-      expect: { driver: 403, operator: 409, inspector: 403, admin: 403, producer2: 403, producer: 201 },
+      // operators weigh units delivered to them; this one is still at its producer
+      expect: { driver: 403, operator: 403, inspector: 403, admin: 403, producer2: 403, producer: 201 },
     },
     {
       route: 'POST /api/units/:id/storage', method: 'POST', url: () => `/api/units/${unitId}/storage`,

@@ -126,6 +126,16 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect(retry.json().units[0].replayed).toBe(true);
     expect(retry.json().units[0].unit.id).toBe(first.json().units[0].unit.id);
     expect(retry.json().units[0].entry).toEqual(first.json().units[0].entry);
+    // A step that changed the state is answered as before when it comes again, not re-checked.
+    const tagged = registration({ epc: '3315A537C8000440000F4299' });
+    expect((await producer.request('POST', '/api/units', tagged)).statusCode).toBe(201);
+    expect((await producer.request('POST', '/api/units', tagged)).json().units[0].replayed).toBe(true);
+    const unit = first.json().units[0].unit.id;
+    const store = { eventId: eventId(), siteId: 'site-hengkang-store', bay: 'Z-9' };
+    expect((await producer.request('POST', `/api/units/${unit}/storage`, store)).statusCode).toBe(201);
+    const again = await producer.request('POST', `/api/units/${unit}/storage`, store);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().replayed).toBe(true);
     const reused = await producer.request('POST', '/api/units', { ...body, name: 'something else' });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('EVENT_ID_REUSED');
@@ -213,6 +223,7 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
       ['POST', '/api/units', { ...registration(), generationDate: '20.11.2026' }],
       ['POST', '/api/units', { units: [] }],
       ['POST', '/api/units', { ...registration(), eventId: 'short' }],
+      ['POST', '/api/units', { ...registration(), name: 'a\u0000b' }],
       ['POST', `/api/units/${unitId}/tag`, { eventId: eventId() }],
       ['POST', `/api/units/${unitId}/weighings`, { eventId: eventId(), grossKg: 100, tareKg: '1', source: 'manual' }],
       ['POST', `/api/units/${unitId}/weighings`, { eventId: eventId(), grossKg: '100', tareKg: '1', source: 'guess' }],

@@ -114,6 +114,26 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
     expect(codesAt(breaks, SIZE - 1)).toContain('ENTRY_MISSING');
   });
 
+  it('catches a log cut back to an earlier signed head', async () => {
+    log = await buildLog(driver);
+    const sizes = await checkpointSizes(log);
+    const cut = sizes[5];
+    const [cp] = await log.db.sql.query<{ note: string }>('SELECT note FROM ledger_checkpoints WHERE size = $1', [cut]);
+    // Rebuild the head of that size from the entries, as a careful DBA restoring an old head would.
+    const { CompactRange } = await import('../../ledger/tree.js');
+    const { leafHash: lh, concat } = await import('../../ledger/index.js');
+    const range = CompactRange.empty();
+    for (const r of await log.db.sql.query('SELECT body FROM ledger_entries WHERE idx < $1 ORDER BY idx', [cut])) range.append(lh(r.body as Uint8Array));
+    await log.db.sql.query('ALTER TABLE ledger_head DISABLE TRIGGER USER');
+    await asDba(log, [
+      'DELETE FROM ledger_entries WHERE idx >= $1',
+      'UPDATE ledger_head SET size = $1, root = $2, compact_range = $3, checkpoint = $4',
+    ], [[cut], [cut, range.root(), concat(...range.hashes()), cp.note]]);
+    const { breaks } = await audit(log);
+    expect(breaks.filter((b) => b.code === 'CHECKPOINT_BEYOND_HEAD').map((b) => b.index)).toEqual(sizes.filter((s) => s > cut));
+    expect(breaks.some((b) => b.code === 'TILE_BEYOND_HEAD')).toBe(true);
+  });
+
   it('catches two swapped rows', async () => {
     log = await buildLog(driver);
     await asDba(log, [

@@ -125,6 +125,26 @@ describe.each(DRIVERS)('sequencer on %s', (driver) => {
     await b.close();
   });
 
+  it('keeps intake after a failed batch and seals it on the retry; late waiters still get their index', async () => {
+    let failures = 1;
+    const flaky = {
+      ...db.sql,
+      transaction: <T>(fn: (tx: typeof db.sql) => Promise<T>) => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : db.sql.transaction(fn)),
+    };
+    const errors: string[] = [];
+    const seq = new Sequencer(flaky, signer, { onError: (e) => errors.push(e.message) });
+    const e = new ChainedEntries(1, 700_000).next();
+    const [row] = await db.sql.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type, unit_id) VALUES ($1, $2, $3, $4) RETURNING id', [
+      e.body, leafHash(e.body), e.type, e.unitId,
+    ]);
+    const sealed = await seq.sealIntake(Number(row.id));
+    expect(errors).toEqual(['connection reset']);
+    expect(toHex((await new LedgerReader(db.sql).entry(sealed.index))!)).toBe(toHex(e.body));
+    // Asking again after the batch is over answers at once.
+    expect((await seq.sealIntake(Number(row.id))).index).toBe(sealed.index);
+    await seq.close();
+  });
+
   it('refuses to continue a log signed by another key', async () => {
     const other = ed25519NoteSigner('test.hazledger.example/log', randomSeed());
     await expect(initLog(db.sql, other)).rejects.toThrow(/not signed by key/);

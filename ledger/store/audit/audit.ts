@@ -19,6 +19,9 @@ export type BreakCode =
   | 'ENTRY_BEYOND_HEAD'
   | 'LEAF_HASH_MISMATCH'
   | 'ENTRY_MALFORMED'
+  | 'ENTRY_NOT_CANONICAL'
+  | 'CHECKPOINT_BEYOND_HEAD'
+  | 'TILE_BEYOND_HEAD'
   | 'PREV_LINK_BROKEN'
   | 'TILE_MISSING'
   | 'TILE_MISMATCH'
@@ -67,18 +70,27 @@ const b64 = toBase64;
 export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOptions = {}): Promise<AuditReport> {
   const breaks: Break[] = [];
   const report = (b: Break) => breaks.push(b);
-  const [head] = await sql.query('SELECT size, root, compact_range, checkpoint FROM ledger_head WHERE id = 0');
+  const snap = await snapshot(sql);
+  const head = snap.head;
   if (!head) return { size: 0, entries: 0, checkpoints: 0, breaks: [{ index: 0, code: 'HEAD_MISMATCH', detail: 'no head row' }] };
   const headSize = num(head.size);
+  // What lies beyond the head in the same snapshot was not sealed by it: a truncated log, or
+  // rows put there by hand. (What the sequencer seals after the snapshot is simply not audited.)
+  for (const c of snap.checkpoints.filter((c) => num(c.size) > headSize)) {
+    report({ index: num(c.size), code: 'CHECKPOINT_BEYOND_HEAD', detail: `a checkpoint of size ${num(c.size)} exists but the head is at ${headSize}: the log was cut back` });
+  }
+  for (const idx of snap.entriesBeyond) report({ index: idx, code: 'ENTRY_BEYOND_HEAD', detail: `head size is ${headSize}` });
+  for (const t of snap.tilesBeyond) report({ index: headSize, code: 'TILE_BEYOND_HEAD', detail: `tile row at height ${t.height} index ${t.idx} holds nodes past the tree of size ${headSize}` });
+  const checkpointRows = snap.checkpoints.filter((c) => num(c.size) <= headSize);
   const workers = opts.workers ?? (headSize >= WORKER_THRESHOLD ? undefined : 0);
   const checker = workers === 0 ? inlineChecker() : workerChecker(workers);
   try {
-    const signedPromise = readCheckpoints(sql, log, checker, report);
+    const signedPromise = readCheckpoints(checkpointRows, log, checker, report);
     const tree = new AuditTree(sql, report);
     const chains = new ChainChecker(report);
     let expected = 0;
     // The recomputed root at every size a checkpoint was signed at, compared once all are read.
-    const checkpointSizes = new Set((await sql.query('SELECT size FROM ledger_checkpoints')).map((r) => num(r.size)));
+    const checkpointSizes = new Set(checkpointRows.map((r) => num(r.size)));
     const rootsAt = new Map<number, Bytes>([[0, EMPTY_ROOT]]);
     const append = (h: Bytes) => {
       tree.append(h);
@@ -96,7 +108,6 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
           report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
           append(tree.storedLeaf(expected) ?? new Uint8Array(32));
         }
-        if (row.idx >= headSize) report({ index: row.idx, code: 'ENTRY_BEYOND_HEAD', detail: `head size is ${headSize}` });
         const h = facts.leafHashes.subarray(i * 32, i * 32 + 32);
         if (!equalBytes(h, row.leafHash)) {
           report({ index: row.idx, code: 'LEAF_HASH_MISMATCH', expected: b64(h), actual: b64(row.leafHash), detail: 'stored leaf hash is not the hash of the stored body' });
@@ -109,12 +120,12 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
     const pageSize = opts.pageSize ?? 5000;
     const inflight: Promise<Page>[] = [];
     let from = 0;
-    let reading = fetchPage(sql, from, pageSize);
+    let reading = fetchPage(sql, from, pageSize, headSize);
     for (;;) {
       const rows = await reading;
       if (rows.length === 0) break;
       const next = rows[rows.length - 1].idx + 1;
-      reading = fetchPage(sql, next, pageSize); // the database reads ahead while this page is checked
+      reading = fetchPage(sql, next, pageSize, headSize); // the database reads ahead while this page is checked
       const tiles = loadTiles(sql, from, next);
       from = next;
       inflight.push(checker.checkPage(rows.map((r) => r.body)).then((facts) => ({ rows, facts, tiles })));
@@ -126,7 +137,7 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
     const signed = await signedPromise;
     const headCheckpoint = signed.find((c) => c.size === headSize);
     if (!headCheckpoint) report({ index: headSize, code: 'HEAD_MISMATCH', detail: `no valid checkpoint at the head size ${headSize}` });
-    if (!(await checkpointRowIs(sql, headSize, head.checkpoint as string))) {
+    if (checkpointRows.find((c) => num(c.size) === headSize)?.note !== head.checkpoint) {
       report({ index: headSize, code: 'HEAD_MISMATCH', detail: 'the head checkpoint differs from the stored checkpoint of its size' });
     }
     const rootMismatches = signed.filter((c) => rootsAt.has(c.size) && !equalBytes(c.root, rootsAt.get(c.size)!)).map((c) => c.size);
@@ -166,9 +177,9 @@ interface Row {
  * move than bytea's hex form; the same bytes once encoded); a page the database cannot convert
  * (a tampered, non-UTF-8 body) is read again as bytes.
  */
-async function fetchPage(sql: Sql, from: number, limit: number): Promise<Row[]> {
+async function fetchPage(sql: Sql, from: number, limit: number, headSize: number): Promise<Row[]> {
   const query = (body: string) =>
-    sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 ORDER BY idx LIMIT $2`, [from, limit]);
+    sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $3 ORDER BY idx LIMIT $2`, [from, limit, headSize]);
   let rows;
   try {
     rows = await query(`convert_from(body, 'UTF8')`);
@@ -178,14 +189,9 @@ async function fetchPage(sql: Sql, from: number, limit: number): Promise<Row[]> 
   return rows.map((r) => ({ idx: num(r.idx), body: r.body as string | Bytes, leafHash: bytes(r.leaf_hash) }));
 }
 
-async function checkpointRowIs(sql: Sql, size: number, note: string): Promise<boolean> {
-  const [row] = await sql.query<{ note: string }>('SELECT note FROM ledger_checkpoints WHERE size = $1', [size]);
-  return row?.note === note;
-}
 
 /** Every stored checkpoint: signature by the log key, well formed, filed under its own size. */
-async function readCheckpoints(sql: Sql, log: NoteVerifier, checker: Checker, report: (b: Break) => void): Promise<SignedRoot[]> {
-  const rows = await sql.query<{ size: unknown; note: string }>('SELECT size, note FROM ledger_checkpoints ORDER BY size');
+async function readCheckpoints(rows: { size: unknown; note: string }[], log: NoteVerifier, checker: Checker, report: (b: Break) => void): Promise<SignedRoot[]> {
   const vkey = encodeVkey(log.name, log.publicKey);
   const chunks: Promise<void>[] = [];
   const opened: ({ text: string } | { error: string })[] = new Array(rows.length);
@@ -255,6 +261,7 @@ class ChainChecker {
 
   check(index: number, facts: EntryFacts, hash: Bytes): void {
     if (facts.malformed) this.report({ index, code: 'ENTRY_MALFORMED', detail: facts.malformed });
+    if (facts.notCanonical) this.report({ index, code: 'ENTRY_NOT_CANONICAL', detail: 'body is not RFC 8785 canonical JSON' });
     const leaf = b64(hash);
     this.link(index, 'unit', facts.unit, facts.prevUnit, leaf);
     this.link(index, 'manifest', facts.manifest, facts.prevManifest, leaf);
@@ -359,4 +366,20 @@ async function loadTiles(sql: Sql, from: number, to: number): Promise<Map<string
     [heights, idxs],
   );
   return new Map(rows.map((r) => [`${r.height}/${num(r.idx)}`, bytes(r.hashes)]));
+}
+
+/** Head, checkpoints and whatever lies past the head, read in one consistent snapshot. */
+async function snapshot(sql: Sql) {
+  return sql.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const [head] = await tx.query('SELECT size, root, compact_range, checkpoint FROM ledger_head WHERE id = 0');
+    const size = head ? num(head.size) : 0;
+    const checkpoints = await tx.query<{ size: unknown; note: string }>('SELECT size, note FROM ledger_checkpoints ORDER BY size');
+    const beyond = await tx.query('SELECT idx FROM ledger_entries WHERE idx >= $1 ORDER BY idx LIMIT 1000', [size]);
+    const tiles = await tx.query<{ height: number; idx: unknown }>(
+      `SELECT height, idx FROM ledger_tiles WHERE idx * ${TILE_WIDTH} + length(hashes) / 32 > floor($1::float8 / power(2, height)) ORDER BY height, idx LIMIT 1000`,
+      [size],
+    );
+    return { head, checkpoints, entriesBeyond: beyond.map((r) => num(r.idx)), tilesBeyond: tiles.map((t) => ({ height: t.height, idx: num(t.idx) })) };
+  });
 }

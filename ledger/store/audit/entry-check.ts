@@ -1,15 +1,15 @@
 // The per-entry half of the self-audit, independent of order and of the database, so that it
-// can run in worker threads: each body's leaf hash, and the subjects and `prev` links it names.
-//
-// Shape and canonical form are checked when an entry is made (encodeEntry) and the exact bytes
-// are hashed; after sealing, any change to them is caught by the hashes, so the audit spends its
-// time on the record's integrity rather than re-validating the envelope.
+// can run in worker threads: each body's leaf hash, its envelope and canonical form, and the
+// subjects and `prev` links it names.
 import { fromUtf8, utf8, type Bytes } from '../../bytes.js';
+import { isCanonicalJson } from '../../canonical.js';
+import { envelopeProblems } from '../../entry.js';
 import { leafHash } from '../../hash.js';
 
 export interface EntryFacts {
-  /** Set when the body is not a JSON object. */
+  /** Set when the body is not a well-formed entry envelope. */
   malformed?: string;
+  notCanonical?: boolean;
   unit?: string;
   manifest?: string;
   prevUnit?: string;
@@ -35,6 +35,9 @@ function factsOf(text: string): EntryFacts {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { malformed: 'not a JSON object' };
   const o = entry as Record<string, unknown>;
   const facts: EntryFacts = {};
+  const problems = envelopeProblems(o);
+  if (problems.length > 0) facts.malformed = problems.join('; ');
+  else if (!isCanonicalJson(text, o)) facts.notCanonical = true;
   if (typeof o.unit === 'string') facts.unit = o.unit;
   if (typeof o.manifest === 'string') facts.manifest = o.manifest;
   const prev = o.prev as Record<string, unknown> | undefined;
