@@ -1,10 +1,12 @@
 // The read side from the log alone: replay every sealed entry, then what waits in intake, through
-// the same projections the commands use. `hazledger rebuild` writes the result back;
+// the same projections the commands use, checking each actor signature on the way against the
+// keys the log enrolled. `hazledger rebuild` writes the result back;
 // `hazledger verify` compares it with the tables.
 import { fromUtf8, leafHash, type Envelope } from '../../ledger/index.js';
 import type { Break } from '../../ledger/store/audit/audit.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { DomainError } from './errors.js';
+import { EnrolledKeys } from './actor-signatures.js';
 import { applyRegistryEntry } from './registry-projection.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
@@ -31,6 +33,7 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
   const registry: Envelope[] = [];
   const breaks: Break[] = [];
   const broken = new Set<string>(); // units whose replay already failed: one break each
+  const keys = new EnrolledKeys();
   for await (const { index, body } of allEntries(sql)) {
     let e: Envelope;
     try {
@@ -38,8 +41,13 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
     } catch {
       continue; // the ledger audit reports unreadable entries
     }
-    if (e.type === 'registry.changed') registry.push(e);
-    else if (e.unit && e.type.startsWith('unit.') && !broken.has(e.unit)) {
+    if (e.sig?.length) {
+      for (const problem of await keys.check(e)) breaks.push({ index, code: 'ACTOR_SIGNATURE_INVALID', detail: problem });
+    }
+    if (e.type === 'registry.changed') {
+      registry.push(e);
+      keys.learn(e);
+    } else if (e.unit && e.type.startsWith('unit.') && !broken.has(e.unit)) {
       try {
         units.set(e.unit, applyUnitEntry(units.get(e.unit), e, leafHash(body)));
       } catch (err) {

@@ -301,4 +301,26 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect(report.breaks).toEqual([]);
     expect(await compareReadSide(ctx.db.sql)).toEqual([]);
   });
+
+  it('finds, at its entry, an actor signature that does not verify with the enrolled key', async () => {
+    const { encodeEntry } = await import('../../ledger/index.js');
+    const { applyUnitEntry } = await import('../../server/custody/unit-projection.js');
+    const { lockUnit, saveUnit } = await import('../../server/custody/unit-store.js');
+    const { unit } = await producer.register();
+    const at = new Date().toISOString();
+    const data = { grossKg: '100', tareKg: '10', netKg: '90', unitOfMeasure: 'kg', source: 'manual', eventId: 'forged-weighing-1' };
+    const claim = { eventId: data.eventId, action: 'unit.weighed', subject: `unit:${unit.id}`, at, data };
+    // Signed with another person's key, sealed as if the producer had signed it.
+    const jws = await signClaim(claim, demoPrivateJwk(personOf('producer2').id));
+    const row = await ctx.db.sql.transaction((tx) => lockUnit(tx, unit.id));
+    const env = {
+      v: 1, type: 'unit.weighed' as const, at, by: { org: 'org-hengkang', person: personOf('producer').id, role: 'producer' }, unit: unit.id,
+      prev: { unit: row.lastLeafHash }, data, sig: [{ by: `person:${personOf('producer').id}`, alg: 'EdDSA', jws }],
+    };
+    const encoded = encodeEntry(env);
+    const sealed = await ctx.sequencer.append(encoded);
+    await saveUnit(ctx.db.sql, applyUnitEntry(row, env, leafHash(encoded.body)));
+    const breaks = await compareReadSide(ctx.db.sql);
+    expect(breaks).toEqual([{ index: sealed.index, code: 'ACTOR_SIGNATURE_INVALID', detail: expect.stringMatching(/does not verify with the key the log enrolled/) }]);
+  });
 });

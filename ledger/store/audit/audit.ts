@@ -32,6 +32,7 @@ export type BreakCode =
   | 'HEAD_MISMATCH'
   // from the replay of the log into the read side (server/custody/replay.ts):
   | 'LIFECYCLE_VIOLATION'
+  | 'ACTOR_SIGNATURE_INVALID'
   | 'READ_SIDE_MISMATCH';
 
 export interface Break {
