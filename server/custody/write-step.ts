@@ -53,7 +53,7 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
     try {
       const outcome = await ctx.sql.transaction(async (tx) => {
         // A retry is answered before any check runs: the step it repeats has changed the state.
-        const earlier = await previousAnswer<T>(tx, step.eventId, requestHash);
+        const earlier = await previousAnswer<T>(tx, actor.personId, step.eventId, requestHash);
         if (earlier) return earlier;
         const { entry, project } = await body(tx, [sig]);
         const encoded = encodeEntry(entry);
@@ -87,10 +87,10 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
 
 type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null; entry?: SealedRef };
 
-async function previousAnswer<T>(tx: Sql, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
+async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
   const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; leafHash: string; unitId: string | null } }>(
-    'SELECT request_hash, response FROM client_events WHERE event_id = $1',
-    [eventId],
+    'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
+    [personId, eventId],
   );
   if (!row) return undefined;
   if (toBase64(row.request_hash) !== toBase64(requestHash)) {

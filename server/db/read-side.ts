@@ -112,12 +112,15 @@ export const unitSequences = pgTable(
   (t) => [primaryKey({ columns: [t.producerOrgId, t.day] })],
 );
 
-/** Client event ids already taken: replays are refused, identical retries get the first answer. */
+/**
+ * Client event ids already taken, per person (a device cannot have its next id taken by someone
+ * else): replays are refused, identical retries get the first answer.
+ */
 export const clientEvents = pgTable('client_events', {
-  eventId: text('event_id').primaryKey(),
+  eventId: text('event_id').notNull(),
   personId: text('person_id').notNull(),
   requestHash: bytea('request_hash').notNull(),
   response: jsonb('response').notNull(),
   ledgerIntakeId: bigint('ledger_intake_id', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [primaryKey({ columns: [t.personId, t.eventId] })]);

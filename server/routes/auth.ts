@@ -8,7 +8,7 @@ import { AuthError, type Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import { enrollKey } from '../custody/people.js';
 import { Problem as ProblemError } from '../problem.js';
-import { problems, Strict } from './schemas.js';
+import { Jws, problems, Strict } from './schemas.js';
 
 const TokenPair = Type.Object(
   { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
@@ -79,9 +79,14 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     schema: {
       tags: ['auth'],
       security: [{ bearer: [] }],
-      description: 'Enrol the public key your steps will be signed with (sealed as a registry change).',
-      body: Type.Object({ jwk: Jwk }, Strict),
-      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401) },
+      description: 'Enrol the public key your steps will be signed with (sealed as a registry change). Takes your password and `proof`: a compact JWS by the new key over the RFC 8785 form of {"action":"key.enrol","person":"<your id>"}.',
+      body: Type.Object({ jwk: Jwk, password: Type.String({ minLength: 1, maxLength: 200 }), proof: Jws }, Strict),
+      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401, 422) },
     },
-  }, async (req) => enrollKey(custody, req.actor!, (req.body as { jwk: JWK }).jwk));
+  }, async (req) => {
+    const { jwk, password, proof } = req.body as { jwk: JWK; password: string; proof: string };
+    const [cred] = await custody.sql.query<{ password_hash: string }>('SELECT password_hash FROM credentials WHERE person_id = $1', [req.actor!.personId]);
+    if (!(await checkPassword(password, cred?.password_hash ?? NOBODY))) throw unauthorised('enrolling a key takes your password');
+    return enrollKey(custody, req.actor!, jwk, proof);
+  });
 }

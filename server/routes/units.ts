@@ -145,8 +145,14 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     await unitForActor(custody.sql, req.actor!, id);
-    const sealed = await custody.sql.query<{ idx: unknown; type: string; body: Uint8Array }>('SELECT idx, type, body FROM ledger_entries WHERE unit_id = $1 ORDER BY idx', [id]);
-    const pending = await custody.sql.query<{ type: string; body: Uint8Array }>('SELECT type, body FROM ledger_intake WHERE unit_id = $1 ORDER BY id', [id]);
+    // One snapshot, so that an entry sealed between the two reads is not missed.
+    const { sealed, pending } = await custody.sql.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return {
+        sealed: await tx.query<{ idx: unknown; type: string; body: Uint8Array }>('SELECT idx, type, body FROM ledger_entries WHERE unit_id = $1 ORDER BY idx', [id]),
+        pending: await tx.query<{ type: string; body: Uint8Array }>('SELECT type, body FROM ledger_intake WHERE unit_id = $1 ORDER BY id', [id]),
+      };
+    });
     const at = (b: Uint8Array) => (JSON.parse(Buffer.from(b).toString('utf8')) as { at: string }).at;
     return {
       unit: id,

@@ -136,6 +136,8 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const again = await producer.request('POST', `/api/units/${unit}/storage`, store);
     expect(again.statusCode).toBe(200);
     expect(again.json().replayed).toBe(true);
+    // Event ids are per person: another person may use the same one.
+    expect((await producer2.request('POST', '/api/units', { ...registration({ siteId: 'site-ruitai-plant' }), eventId: body.eventId })).statusCode).toBe(201);
     const reused = await producer.request('POST', '/api/units', { ...body, name: 'something else' });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('EVENT_ID_REUSED');
@@ -170,7 +172,14 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const pub = await exportJWK(publicKey);
     const c2 = producer2;
-    const put = await c2.request('PUT', '/api/me/key', { jwk: { kty: pub.kty, crv: pub.crv, x: pub.x, y: pub.y } });
+    const jwkPub = { kty: pub.kty, crv: pub.crv, x: pub.x, y: pub.y };
+    const proofBy = async (key: Parameters<typeof signClaim>[1]) => signClaim({ action: 'key.enrol', person: personOf('producer2').id }, key);
+    const priv = { ...(await exportJWK(privateKey)) };
+    // Without the password, or without proof of holding the key, nothing is enrolled.
+    expect((await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'wrong', proof: await proofBy(priv) })).statusCode).toBe(401);
+    const noProof = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(demoPrivateJwk(personOf('producer2').id)) });
+    expect(noProof.statusCode).toBe(422);
+    const put = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(priv) });
     expect(put.statusCode, put.body).toBe(200);
     expect((await entryAt(put.json().index))).toMatchObject({ type: 'registry.changed', data: { kind: 'person', record: { publicJwk: { kty: 'EC' } } } });
     const { eventId: id, ...data } = registration({ siteId: 'site-ruitai-plant' });
@@ -216,7 +225,8 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
       ['POST', '/api/auth/login', { username: 'producer' }],
       ['POST', '/api/auth/login', { username: 'producer', password: 'x', extra: true }],
       ['POST', '/api/auth/refresh', { refreshToken: 5 }],
-      ['PUT', '/api/me/key', { jwk: { kty: 'RSA', n: 'x', e: 'AQAB' } }],
+      ['PUT', '/api/me/key', { jwk: { kty: 'RSA', n: 'x', e: 'AQAB' }, password: 'x', proof: 'a.b.c' }],
+      ['PUT', '/api/me/key', { jwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } }],
       ['POST', '/api/units', { ...registration(), unknown: 1 }],
       ['POST', '/api/units', { ...registration(), volumeL: '200' }],
       ['POST', '/api/units', { ...registration(), hazards: ['X'] }],
