@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ORIGIN, loadConfig } from '../../server/config.js';
+
+describe('configuration', () => {
+  it('has documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', origin: DEFAULT_ORIGIN, maxBatch: 1000, seed: true, accessTtl: 900, gs1CompanyPrefixes: ['6901234'] });
+    expect(c.dataDir).toMatch(/\/data$/);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('reads the environment', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://x/y', HAZLEDGER_SEED: '0', HAZLEDGER_GS1_PREFIXES: '6901234, 6920000', HAZLEDGER_PUBLIC_URL: 'https://id.example.cn/' });
+    expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://x/y', seed: false, gs1CompanyPrefixes: ['6901234', '6920000'], publicUrl: 'https://id.example.cn' });
+  });
+
+  it('refuses bad values with a message that names the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+    expect(() => loadConfig({ HAZLEDGER_MAX_BATCH: '0' })).toThrow(/HAZLEDGER_MAX_BATCH/);
+    expect(() => loadConfig({ HAZLEDGER_SEED: 'maybe' })).toThrow(/HAZLEDGER_SEED must be 0 or 1/);
+    expect(() => loadConfig({ HAZLEDGER_ORIGIN: 'a b' })).toThrow(/HAZLEDGER_ORIGIN/);
+  });
+});

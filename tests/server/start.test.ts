@@ -1,0 +1,83 @@
+// `npm start` on an empty data directory: it serves, seals the registry, holds the data directory
+// against a second process, and stops cleanly on SIGTERM, releasing it.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openCheckpoint, parseVkey } from '../../ledger/index.js';
+import { lockDataDir } from '../../server/db/lock.js';
+import { loadPilotPark, registryEnvelopes } from '../../server/registry/seed.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'hz-start-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function env(port: number): NodeJS.ProcessEnv {
+  const e = { ...process.env, HAZLEDGER_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  delete e.DATABASE_URL;
+  return e;
+}
+
+async function waitFor(url: string, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('npm start', () => {
+  it('serves the pilot park on an embedded database, refuses a second process, stops on SIGTERM', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    // Its own process group, signalled as a terminal's Ctrl-C or a supervisor would (npm's shell does
+    // not pass signals on by itself).
+    const server = spawn('npm', ['start', '--silent'], { env: env(port), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    server.stdout.on('data', (d) => (output += d));
+    server.stderr.on('data', (d) => (output += d));
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`);
+      const vkey = parseVkey(await (await fetch(`http://127.0.0.1:${port}/ledger/vkey`)).text());
+      const registry = registryEnvelopes(loadPilotPark().park, '').length;
+      for (let i = 0; i < 50; i++) {
+        const cp = openCheckpoint(await (await fetch(`http://127.0.0.1:${port}/ledger/checkpoint`)).text(), vkey);
+        if (cp.size === registry) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const cp = openCheckpoint(await (await fetch(`http://127.0.0.1:${port}/ledger/checkpoint`)).text(), vkey);
+      expect(cp.size).toBe(registry);
+
+      // A second process on the same data directory is refused with a clear message.
+      const second = await run('node', ['bin/hazledger.mjs', 'verify'], { env: env(port + 1) }).catch((e) => e);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/data directory .* is in use by process \d+/);
+    } finally {
+      process.kill(-server.pid!, 'SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+    }
+    // The server closes the database and releases the directory.
+    for (let i = 0; i < 100 && existsSync(join(dir, 'hazledger.lock')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(join(dir, 'hazledger.lock'))).toBe(false);
+    // After it stopped, the directory is free and the log verifies.
+    const verified = await run('node', ['bin/hazledger.mjs', 'verify'], { env: env(port) });
+    expect(verified.stdout).toMatch(/^OK: \d+ entries/m);
+  });
+
+  it('takes over a lock left by a process that died, and refuses one held by a live process', () => {
+    const d = mkdtempSync(join(tmpdir(), 'hz-lock-'));
+    writeFileSync(join(d, 'hazledger.lock'), '999999999\n'); // no such process
+    const release = lockDataDir(d);
+    expect(() => lockDataDir(d)).toThrow(/in use by process/);
+    release();
+    writeFileSync(join(d, 'hazledger.lock'), `${process.ppid}\n`); // alive
+    expect(() => lockDataDir(d)).toThrow(new RegExp(`in use by process ${process.ppid}`));
+    rmSync(d, { recursive: true, force: true });
+  });
+});
