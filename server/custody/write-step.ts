@@ -62,7 +62,7 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         const { response, sql } = project(leaf, params);
         const p = (v: unknown) => `$${params.push(v)}`;
         const stored = JSON.stringify({ response, leafHash: toBase64(leaf), unitId: encoded.unitId });
-        const [intake] = await tx.query<{ id: unknown }>(
+        const [intake] = await tx.query<{ id: unknown; written: unknown }>(
           `WITH w AS (${sql} RETURNING 1),
              i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id)
                    VALUES (${p(encoded.body)}, ${p(leaf)}, ${p(encoded.type)}, ${p(encoded.unitId)}, ${p(encoded.manifestId)}) RETURNING id),
@@ -71,9 +71,10 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
            SELECT id, (SELECT count(*) FROM w) AS written FROM i`,
           params,
         );
+        if (Number(intake.written) !== 1) throw new Error('the read-side write of a step did not land');
         return { kind: 'new' as const, response, intakeId: Number(intake.id) };
       });
-      if (outcome.kind === 'replay') return { response: outcome.response, entry: outcome.entry ?? (await sealedRef(ctx.sql, outcome)), replayed: true };
+      if (outcome.kind === 'replay') return { response: outcome.response, entry: await sealedRef(ctx.sql, outcome), replayed: true };
       const sealed = await ctx.sequencer.sealIntake(outcome.intakeId);
       return { response: outcome.response, entry: { index: sealed.index, leafHash: toBase64(sealed.leafHash) }, replayed: false };
     } catch (e) {
@@ -85,7 +86,7 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
   }
 }
 
-type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null; entry?: SealedRef };
+type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null };
 
 async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
   const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; leafHash: string; unitId: string | null } }>(
