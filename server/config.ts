@@ -1,5 +1,6 @@
 // The only reader of the environment. Everything else takes a Config.
 import { resolve } from 'node:path';
+import { checkManifestNumberFormat, DEFAULT_MANIFEST_NUMBER } from './custody/manifest-number.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8080). */
@@ -30,6 +31,8 @@ export interface Config {
   publicUrl: string;
   /** GS1 company prefixes of the park's drums, comma separated (HAZLEDGER_GS1_PREFIXES, default the demo 6901234). */
   gs1CompanyPrefixes: string[];
+  /** Manifest number template (HAZLEDGER_MANIFEST_NUMBER) and 2-digit province code (HAZLEDGER_PROVINCE, default 33, Zhejiang). */
+  manifestNumber: { template: string; province: string };
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
@@ -57,6 +60,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const origin = env.HAZLEDGER_ORIGIN || DEFAULT_ORIGIN;
   if (/[\s+]/.test(origin)) throw new Error('HAZLEDGER_ORIGIN must not contain spaces or "+"');
+  checkManifestNumberFormat({ template: env.HAZLEDGER_MANIFEST_NUMBER || DEFAULT_MANIFEST_NUMBER, province: env.HAZLEDGER_PROVINCE || '33' });
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -72,6 +76,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     refreshTtl: int(env, 'HAZLEDGER_REFRESH_TTL', 7 * 86400, 60, 90 * 86400),
     publicUrl: (env.HAZLEDGER_PUBLIC_URL || `http://localhost:${env.PORT || 8080}`).replace(/\/+$/, ''),
     gs1CompanyPrefixes: (env.HAZLEDGER_GS1_PREFIXES || '6901234').split(',').map((p) => p.trim()).filter(Boolean),
+    manifestNumber: { template: env.HAZLEDGER_MANIFEST_NUMBER || DEFAULT_MANIFEST_NUMBER, province: env.HAZLEDGER_PROVINCE || '33' },
     ...overrides,
   };
 }

@@ -37,7 +37,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     if (config.seed) await seedRegistry(db.sql);
     sequencer.drainIntake();
     const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
-    const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl };
+    const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl, manifestNumber: config.manifestNumber };
     return {
       config,
       db,

@@ -1,6 +1,7 @@
 // What custody commands need, without Fastify: the database, the sequencer and the settings.
 import type { Sequencer } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
+import type { ManifestNumberFormat } from './manifest-number.js';
 import type { Role } from './unit-lifecycle.js';
 
 export interface CustodyContext {
@@ -10,6 +11,7 @@ export interface CustodyContext {
   gs1CompanyPrefixes: string[];
   /** Base URL of the public resolver for GS1 Digital Link QR codes. */
   publicUrl: string;
+  manifestNumber: ManifestNumberFormat;
 }
 
 /** Who is acting: a person with one role in one organisation (from the access token). */

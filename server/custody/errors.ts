@@ -12,7 +12,10 @@ export type DomainCode =
   | 'TAG_IN_USE'
   | 'BAD_TAG'
   | 'BAD_WEIGHT'
-  | 'BAD_INPUT';
+  | 'BAD_INPUT'
+  | 'MANIFEST_NOT_FOUND'
+  | 'BAD_MANIFEST'
+  | 'UNIT_UNAVAILABLE';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -28,6 +31,9 @@ const STATUS: Record<DomainCode, number> = {
   BAD_TAG: 422,
   BAD_WEIGHT: 422,
   BAD_INPUT: 400,
+  MANIFEST_NOT_FOUND: 404,
+  BAD_MANIFEST: 422,
+  UNIT_UNAVAILABLE: 409,
 };
 
 export class DomainError extends Error {

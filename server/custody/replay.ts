@@ -8,11 +8,14 @@ import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { DomainError } from './errors.js';
 import { EnrolledKeys } from './actor-signatures.js';
 import { applyRegistryEntry } from './registry-projection.js';
+import { applyManifestEntry, type ManifestRow } from './manifest-projection.js';
+import { saveManifest } from './manifest-store.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
 
 interface Replayed {
   units: Map<string, UnitRow>;
+  manifests: Map<string, ManifestRow>;
   registry: Envelope[];
   breaks: Break[];
 }
@@ -30,9 +33,10 @@ async function* allEntries(sql: Sql): AsyncGenerator<{ index: number; body: Uint
 
 export async function replayLog(sql: Sql): Promise<Replayed> {
   const units = new Map<string, UnitRow>();
+  const manifests = new Map<string, ManifestRow>();
   const registry: Envelope[] = [];
   const breaks: Break[] = [];
-  const broken = new Set<string>(); // units whose replay already failed: one break each
+  const broken = new Set<string>(); // chains ("unit:…", "manifest:…") whose replay already failed: one break each
   const keys = new EnrolledKeys();
   for await (const { index, body } of allEntries(sql)) {
     let e: Envelope;
@@ -47,21 +51,30 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
     if (e.type === 'registry.changed') {
       registry.push(e);
       keys.learn(e);
-    } else if (e.unit && e.type.startsWith('unit.') && !broken.has(e.unit)) {
+    } else if (e.manifest && e.type.startsWith('manifest.') && !broken.has(`manifest:${e.manifest}`)) {
+      try {
+        manifests.set(e.manifest, applyManifestEntry(manifests.get(e.manifest), e, leafHash(body)));
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        breaks.push({ index, code: 'LIFECYCLE_VIOLATION', detail: `${err.message}; its later entries are not replayed` });
+        broken.add(`manifest:${e.manifest}`);
+        manifests.delete(e.manifest);
+      }
+    } else if (e.unit && e.type.startsWith('unit.') && !broken.has(`unit:${e.unit}`)) {
       try {
         units.set(e.unit, applyUnitEntry(units.get(e.unit), e, leafHash(body)));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         breaks.push({ index, code: 'LIFECYCLE_VIOLATION', detail: `${err.message}; its later entries are not replayed` });
-        broken.add(e.unit);
+        broken.add(`unit:${e.unit}`);
         units.delete(e.unit);
       }
     }
   }
-  return { units, registry, breaks };
+  return { units, manifests, registry, breaks };
 }
 
-const READ_SIDE = ['units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
+const READ_SIDE = ['manifests', 'units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
 
 /** Recreate the read side from the log, in one transaction. Accounts and event ids are kept. */
 export async function rebuildReadSide(sql: Sql): Promise<{ units: number; registry: number }> {
@@ -71,6 +84,7 @@ export async function rebuildReadSide(sql: Sql): Promise<{ units: number; regist
     await tx.query(`TRUNCATE ${READ_SIDE.join(', ')}`);
     for (const e of replayed.registry) await applyRegistryEntry(tx, e);
     for (const u of replayed.units.values()) await saveUnit(tx, u);
+    for (const m of replayed.manifests.values()) await saveManifest(tx, m);
   });
   return { units: replayed.units.size, registry: replayed.registry.length };
 }
@@ -94,6 +108,7 @@ export async function compareReadSide(sql: Sql): Promise<Break[]> {
       for (const t of READ_SIDE) await tx.query(`CREATE TEMP TABLE ${t} (LIKE public.${t} INCLUDING ALL) ON COMMIT DROP`);
       for (const e of replayed.registry) await applyRegistryEntry(tx, e);
       for (const u of replayed.units.values()) await saveUnit(tx, u);
+      for (const m of replayed.manifests.values()) await saveManifest(tx, m);
       for (const t of READ_SIDE) {
         const key = KEY[t] ?? 'id';
         const rows = await tx.query<{ side: string; key: string }>(

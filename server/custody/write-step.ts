@@ -61,7 +61,7 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         const params: unknown[] = [];
         const { response, sql } = project(leaf, params);
         const p = (v: unknown) => `$${params.push(v)}`;
-        const stored = JSON.stringify({ response, leafHash: toBase64(leaf), unitId: encoded.unitId });
+        const stored = JSON.stringify({ response, leafHash: toBase64(leaf), unitId: encoded.unitId, manifestId: encoded.manifestId });
         const [intake] = await tx.query<{ id: unknown; written: unknown }>(
           `WITH w AS (${sql} RETURNING 1),
              i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id)
@@ -86,10 +86,10 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
   }
 }
 
-type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null };
+type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null; manifestId?: string | null };
 
 async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
-  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; leafHash: string; unitId: string | null } }>(
+  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; leafHash: string; unitId: string | null; manifestId?: string | null } }>(
     'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
     [personId, eventId],
   );
@@ -97,16 +97,16 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
   if (toBase64(row.request_hash) !== toBase64(requestHash)) {
     throw new DomainError('EVENT_ID_REUSED', `event id ${eventId} was already used for a different step`);
   }
-  return { kind: 'replay', response: row.response.response, leafHash: row.response.leafHash, unitId: row.response.unitId };
+  const { response, leafHash, unitId, manifestId } = row.response;
+  return { kind: 'replay', response, leafHash, unitId, manifestId };
 }
 
 /** The ledger index of a replayed step's entry, once the sequencer has sealed it. */
-async function sealedRef(sql: Sql, r: { leafHash: string; unitId: string | null }): Promise<SealedRef> {
+async function sealedRef(sql: Sql, r: { leafHash: string; unitId: string | null; manifestId?: string | null }): Promise<SealedRef> {
+  // Entries are found through the subject's index, then by leaf hash.
+  const [column, subject] = r.unitId ? ['unit_id', r.unitId] : ['manifest_id', r.manifestId ?? null];
   for (let wait = 0; wait < 200; wait++) {
-    const [row] = await sql.query<{ idx: unknown }>(
-      r.unitId ? 'SELECT idx FROM ledger_entries WHERE unit_id = $1 AND leaf_hash = $2' : 'SELECT idx FROM ledger_entries WHERE unit_id IS NULL AND leaf_hash = $2 AND $1::text IS NULL',
-      [r.unitId, Buffer.from(r.leafHash, 'base64')],
-    );
+    const [row] = await sql.query<{ idx: unknown }>(`SELECT idx FROM ledger_entries WHERE ${column} = $1 AND leaf_hash = $2`, [subject, Buffer.from(r.leafHash, 'base64')]);
     if (row) return { index: Number(row.idx), leafHash: r.leafHash };
     await new Promise((res) => setTimeout(res, 25)); // still in intake
   }

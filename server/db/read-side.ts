@@ -124,3 +124,29 @@ export const clientEvents = pgTable('client_events', {
   ledgerIntakeId: bigint('ledger_intake_id', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.personId, t.eventId] })]);
+
+/** Transfer manifests (联单): the read side of the `manifest.*` entries. */
+export const manifests = pgTable(
+  'manifests',
+  {
+    id: text('id').primaryKey(),
+    number: text('number').notNull().unique(),
+    state: text('state').notNull(),
+    producerOrgId: text('producer_org_id').notNull(),
+    receiverOrgId: text('receiver_org_id').notNull(),
+    legs: jsonb('legs').notNull(), // [{ transporterOrgId, vehiclePlate }]
+    currentLeg: integer('current_leg').notNull(),
+    unitIds: jsonb('unit_ids').notNull(),
+    plannedDate: text('planned_date').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+    lastLeafHash: bytea('last_leaf_hash').notNull(),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [index('manifests_producer').on(t.producerOrgId, t.state), index('manifests_receiver').on(t.receiverOrgId, t.state)],
+);
+
+/** The manifest number sequence per day. */
+export const manifestSequences = pgTable('manifest_sequences', {
+  day: text('day').primaryKey(),
+  next: integer('next').notNull(),
+});

@@ -1,0 +1,115 @@
+// Transfer manifests: draft, sign, cancel; list, one (with who acts next), and "waiting for me".
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ALL_ROLES, guard } from '../auth/guard.js';
+import type { Tokens } from '../auth/tokens.js';
+import type { CustodyContext } from '../custody/context.js';
+import { cancelManifest, createManifest, signManifest, type ManifestDraft } from '../custody/manifest-commands.js';
+import { MANIFEST_STATES, whoActsNext } from '../custody/manifest-lifecycle.js';
+import type { ManifestRow } from '../custody/manifest-projection.js';
+import { findManifests, manifestForActor } from '../custody/manifest-store.js';
+import type { StepResult } from '../custody/write-step.js';
+import { DateOnly, Id, problems, SealedRef, StepFields, Strict, Text } from './schemas.js';
+
+const Turn = Type.Object({ action: Type.String(), role: Type.String(), orgId: Type.String() }, Strict);
+const Manifest = Type.Object(
+  {
+    id: Type.String(),
+    number: Type.String(),
+    state: Type.String(),
+    producerOrgId: Type.String(),
+    receiverOrgId: Type.String(),
+    legs: Type.Array(Type.Object({ transporterOrgId: Type.String(), vehiclePlate: Type.String() }, Strict)),
+    currentLeg: Type.Integer(),
+    unitIds: Type.Array(Type.String()),
+    plannedDate: Type.String(),
+    createdAt: Type.String(),
+    lastLeafHash: Type.String(),
+    entries: Type.Integer(),
+    next: Type.Array(Turn),
+  },
+  Strict,
+);
+const ManifestStep = Type.Object({ manifest: Manifest, entry: SealedRef, replayed: Type.Boolean() }, Strict);
+const view = (m: ManifestRow) => ({ ...m, next: whoActsNext(m) });
+const stepView = (r: StepResult<ManifestRow>) => ({ manifest: view(r.response), entry: r.entry, replayed: r.replayed });
+
+export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+  const { tokens, custody } = deps;
+  const producers = guard(tokens, ['producer']);
+  const everyone = guard(tokens, ALL_ROLES);
+  const secured = { security: [{ bearer: [] }], tags: ['manifests'] };
+  const Params = Type.Object({ id: Id }, Strict);
+  const stepResponses = { 201: ManifestStep, 200: ManifestStep, ...problems(400, 401, 403, 404, 409, 422) };
+
+  app.post('/api/manifests', {
+    preHandler: producers,
+    schema: {
+      ...secured,
+      description: 'Draft a transfer manifest: the receiving operator, 1–5 transport legs (transporter and vehicle), the units it carries.',
+      body: Type.Object({
+        ...StepFields,
+        receiverOrgId: Id,
+        legs: Type.Array(Type.Object({ transporterOrgId: Id, vehiclePlate: Text(16) }, Strict), { minItems: 1, maxItems: 5 }),
+        unitIds: Type.Array(Id, { minItems: 1, maxItems: 200 }),
+        plannedDate: DateOnly,
+      }, Strict),
+      response: stepResponses,
+    },
+  }, async (req, reply) => {
+    const r = await createManifest(custody, req.actor!, req.body as ManifestDraft);
+    return reply.code(r.replayed ? 200 : 201).send(stepView(r));
+  });
+
+  app.post('/api/manifests/:id/signature', {
+    preHandler: producers,
+    schema: { ...secured, description: 'The producer signs the draft.', params: Params, body: Type.Object({ ...StepFields }, Strict), response: stepResponses },
+  }, async (req, reply) => {
+    const r = await signManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string });
+    return reply.code(r.replayed ? 200 : 201).send(stepView(r));
+  });
+
+  app.post('/api/manifests/:id/cancellation', {
+    preHandler: producers,
+    schema: { ...secured, description: 'Cancel, only before pickup.', params: Params, body: Type.Object({ ...StepFields, reason: Text(300) }, Strict), response: stepResponses },
+  }, async (req, reply) => {
+    const r = await cancelManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; reason: string });
+    return reply.code(r.replayed ? 200 : 201).send(stepView(r));
+  });
+
+  app.get('/api/manifests', {
+    preHandler: everyone,
+    schema: {
+      ...secured,
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union(MANIFEST_STATES.map((s) => Type.Literal(s)))),
+        limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$' })),
+        offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
+      }, Strict),
+      response: { 200: Type.Object({ manifests: Type.Array(Manifest) }, Strict), ...problems(400, 401) },
+    },
+  }, async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    const rows = await findManifests(custody.sql, req.actor!, { state: q.state, limit: Number(q.limit ?? 100), offset: Number(q.offset ?? 0) });
+    return { manifests: rows.map(view) };
+  });
+
+  app.get('/api/manifests/:id', {
+    preHandler: everyone,
+    schema: { ...secured, params: Params, response: { 200: Manifest, ...problems(401, 403, 404) } },
+  }, async (req) => view(await manifestForActor(custody.sql, req.actor!, (req.params as { id: string }).id)));
+
+  app.get('/api/me/waiting', {
+    preHandler: everyone,
+    schema: {
+      ...secured,
+      description: 'The manifests on which it is your turn to act (your role in your organisation).',
+      response: { 200: Type.Object({ manifests: Type.Array(Manifest) }, Strict), ...problems(401) },
+    },
+  }, async (req) => {
+    const a = req.actor!;
+    const open = MANIFEST_STATES.filter((s) => s !== 'closed' && s !== 'cancelled');
+    const rows = (await Promise.all(open.map((state) => findManifests(custody.sql, a, { state, limit: 1000, offset: 0 })))).flat();
+    return { manifests: rows.filter((m) => whoActsNext(m).some((t) => t.orgId === a.orgId && t.role === a.role)).map(view) };
+  });
+}

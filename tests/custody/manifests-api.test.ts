@@ -1,0 +1,130 @@
+// Transfer manifests over HTTP on both drivers: drafting, signing, cancelling, turns and scope.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromUtf8, parseVkey } from '../../ledger/index.js';
+import { auditLedger } from '../../ledger/store/audit/audit.js';
+import { buildApp } from '../../server/app.js';
+import { createContext, type Context } from '../../server/context.js';
+import { compareReadSide } from '../../server/custody/replay.js';
+import { loadPilotPark } from '../../server/registry/seed.js';
+import { Client, eventId, type Who } from '../helpers/api.js';
+import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+
+const park = loadPilotPark().park;
+const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
+
+describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
+  let place: TestPlace;
+  let ctx: Context;
+  let app: FastifyInstance;
+  const as = new Map<Who, Client>();
+  const draft = (unitIds: string[], overrides: Record<string, unknown> = {}) => ({
+    eventId: eventId('mf'),
+    receiverOrgId: 'org-dongxin',
+    legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: plateOf('org-anyun') }, { transporterOrgId: 'org-taihang', vehiclePlate: plateOf('org-taihang') }],
+    unitIds,
+    plannedDate: '2026-12-01',
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    place = await testPlace(driver);
+    ctx = await createContext(place.config({ seed: true }));
+    await ctx.sequencer.idle();
+    app = await buildApp(ctx);
+    for (const w of ['producer', 'producer2', 'driver', 'operator', 'inspector', 'admin'] as Who[]) as.set(w, await Client.as(app, w));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+    await place?.dispose();
+  });
+
+  const units = async (n: number) => Promise.all(Array.from({ length: n }, async () => (await as.get('producer')!.register()).unit.id));
+
+  it('drafts a manifest with a number and its own chain, then the producer signs it', async () => {
+    const ids = await units(3);
+    const res = await as.get('producer')!.request('POST', '/api/manifests', draft(ids));
+    expect(res.statusCode, res.body).toBe(201);
+    const { manifest, entry } = res.json();
+    expect(manifest).toMatchObject({ state: 'draft', producerOrgId: 'org-hengkang', unitIds: ids, currentLeg: -1 });
+    expect(manifest.number).toMatch(/^33\d{8}\d{6}$/);
+    expect(manifest.next).toEqual([{ action: 'sign', role: 'producer', orgId: 'org-hengkang' }]);
+    const created = JSON.parse(fromUtf8((await ctx.reader.entry(entry.index))!));
+    expect(created).toMatchObject({ type: 'manifest.created', manifest: manifest.id, data: { number: manifest.number, units: ids } });
+
+    const signed = await as.get('producer')!.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    expect(signed.statusCode).toBe(201);
+    expect(signed.json().manifest).toMatchObject({ state: 'signed', next: [{ action: 'pick_up', role: 'driver', orgId: 'org-anyun' }] });
+    const e = JSON.parse(fromUtf8((await ctx.reader.entry(signed.json().entry.index))!));
+    expect(e.prev.manifest).toBe(manifest.lastLeafHash);
+
+    // It is now the first transporter's turn: it is on their list, not on the second's.
+    const waiting = async (who: Who) => ((await as.get(who)!.request('GET', '/api/me/waiting')).json().manifests as { id: string }[]).map((m) => m.id);
+    expect(await waiting('driver')).toContain(manifest.id);
+    expect(await waiting('producer')).not.toContain(manifest.id);
+    expect(await waiting('operator')).not.toContain(manifest.id);
+  });
+
+  it('refuses what the lifecycle and the registry do not allow', async () => {
+    const p = as.get('producer')!;
+    const ids = await units(2);
+    const { manifest } = (await p.request('POST', '/api/manifests', draft(ids))).json();
+    // a unit can be on one open manifest at a time
+    const twice = await p.request('POST', '/api/manifests', draft([ids[0]]));
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('UNIT_UNAVAILABLE');
+    expect((await p.request('POST', '/api/manifests', draft(ids, { receiverOrgId: 'org-anyun' }))).json().code).toBe('BAD_MANIFEST');
+    expect((await p.request('POST', '/api/manifests', draft(ids, { legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: plateOf('org-taihang') }] }))).json().code).toBe('BAD_MANIFEST');
+    const foreign = (await as.get('producer2')!.register({ siteId: 'site-ruitai-plant' })).unit.id;
+    expect((await p.request('POST', '/api/manifests', draft([foreign]))).json().code).toBe('BAD_MANIFEST');
+    expect((await p.request('POST', '/api/manifests', draft([ids[0], ids[0]]))).json().code).toBe('BAD_MANIFEST');
+    // another producer may not sign or cancel it
+    const other = await as.get('producer2')!.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    expect(other.statusCode).toBe(403);
+    // cancel, then nothing more
+    const cancelled = await p.request('POST', `/api/manifests/${manifest.id}/cancellation`, { eventId: eventId(), reason: 'wrong receiver' });
+    expect(cancelled.json().manifest).toMatchObject({ state: 'cancelled', next: [] });
+    const late = await p.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('TRANSITION_REFUSED');
+    // its units are free again
+    expect((await p.request('POST', '/api/manifests', draft(ids))).statusCode).toBe(201);
+  });
+
+  it('shows each manifest to its parties and the regulator only', async () => {
+    const ids = await units(1);
+    const { manifest } = (await as.get('producer')!.request('POST', '/api/manifests', draft(ids, { legs: [{ transporterOrgId: 'org-taihang', vehiclePlate: plateOf('org-taihang') }], receiverOrgId: 'org-lvxun' }))).json();
+    const status = async (who: Who) => (await as.get(who)!.request('GET', `/api/manifests/${manifest.id}`)).statusCode;
+    expect(await status('producer')).toBe(200);
+    expect(await status('inspector')).toBe(200);
+    expect(await status('admin')).toBe(200);
+    expect(await status('producer2')).toBe(403);
+    expect(await status('driver')).toBe(403); // org-anyun carries no leg of it
+    expect(await status('operator')).toBe(403); // org-dongxin does not receive it
+    const listed = async (who: Who) => ((await as.get(who)!.request('GET', '/api/manifests')).json().manifests as { id: string }[]).map((m) => m.id);
+    expect(await listed('producer')).toContain(manifest.id);
+    expect(await listed('driver')).not.toContain(manifest.id);
+    for (const who of ['driver', 'operator', 'inspector', 'admin'] as Who[]) {
+      expect((await as.get(who)!.request('POST', '/api/manifests', draft(ids))).statusCode).toBe(403);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/manifests' })).statusCode).toBe(401);
+    const bad = await as.get('producer')!.request('POST', '/api/manifests', { ...draft(ids), legs: [] });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('answers a retried draft with the first answer', async () => {
+    const body = draft(await units(1));
+    const first = await as.get('producer')!.request('POST', '/api/manifests', body);
+    const again = await as.get('producer')!.request('POST', '/api/manifests', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().manifest.id).toBe(first.json().manifest.id);
+    expect(again.json().entry).toEqual(first.json().entry);
+  });
+
+  it('leaves a log that verifies and a read side, manifests included, that matches its replay', async () => {
+    await ctx.sequencer.idle();
+    expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
+    expect(await compareReadSide(ctx.db.sql)).toEqual([]);
+  });
+});
