@@ -38,6 +38,18 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
   const breaks: Break[] = [];
   const broken = new Set<string>(); // chains ("unit:…", "manifest:…") whose replay already failed: one break each
   const keys = new EnrolledKeys();
+  /** Apply one entry to its chain's row; a refused step breaks that chain once, and it stops there. */
+  const follow = <R>(rows: Map<string, R>, chain: string, id: string, index: number, apply: (row: R | undefined) => R) => {
+    if (broken.has(`${chain}:${id}`)) return;
+    try {
+      rows.set(id, apply(rows.get(id)));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      breaks.push({ index, code: 'LIFECYCLE_VIOLATION', detail: `${err.message}; its later entries are not replayed` });
+      broken.add(`${chain}:${id}`);
+      rows.delete(id);
+    }
+  };
   for await (const { index, body } of allEntries(sql)) {
     let e: Envelope;
     try {
@@ -51,24 +63,10 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
     if (e.type === 'registry.changed') {
       registry.push(e);
       keys.learn(e);
-    } else if (e.manifest && e.type.startsWith('manifest.') && !broken.has(`manifest:${e.manifest}`)) {
-      try {
-        manifests.set(e.manifest, applyManifestEntry(manifests.get(e.manifest), e, leafHash(body)));
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        breaks.push({ index, code: 'LIFECYCLE_VIOLATION', detail: `${err.message}; its later entries are not replayed` });
-        broken.add(`manifest:${e.manifest}`);
-        manifests.delete(e.manifest);
-      }
-    } else if (e.unit && e.type.startsWith('unit.') && !broken.has(`unit:${e.unit}`)) {
-      try {
-        units.set(e.unit, applyUnitEntry(units.get(e.unit), e, leafHash(body)));
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        breaks.push({ index, code: 'LIFECYCLE_VIOLATION', detail: `${err.message}; its later entries are not replayed` });
-        broken.add(`unit:${e.unit}`);
-        units.delete(e.unit);
-      }
+    } else if (e.manifest && e.type.startsWith('manifest.')) {
+      follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
+    } else if (e.unit && e.type.startsWith('unit.')) {
+      follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
     }
   }
   return { units, manifests, registry, breaks };
