@@ -66,8 +66,8 @@ export async function createManifest(ctx: CustodyContext, actor: Actor, d: Manif
     const id = randomUUID();
     const entry = envelope(actor, 'manifest.created', at, id, { ...claimData, number, producerOrgId: actor.orgId, eventId: d.eventId }, sig);
     return {
-      entry,
-      project: (leaf, params) => {
+      entries: [entry],
+      project: ([leaf], params) => {
         const row = applyManifestEntry(undefined, entry, leaf);
         return { response: row, sql: saveManifestSql(row, params) };
       },
@@ -83,8 +83,8 @@ async function manifestStep(ctx: CustodyContext, actor: Actor, id: string, step:
     checkParty(m, action, actor);
     const entry = envelope(actor, type, at, id, { ...data, eventId: step.eventId }, sig, m.lastLeafHash);
     return {
-      entry,
-      project: (leaf, params) => {
+      entries: [entry],
+      project: ([leaf], params) => {
         const row = applyManifestEntry(m, entry, leaf);
         return { response: row, sql: saveManifestSql(row, params) };
       },

@@ -85,8 +85,8 @@ export async function registerUnit(ctx: CustodyContext, actor: Actor, r: Registr
     const data = { ...claimData, hjCode, producerOrgId: actor.orgId, wasteCategory: waste.category, ...(tag ?? {}), eventId: r.eventId };
     const entry = envelope(actor, 'unit.registered', at, id, data, sig);
     return {
-      entry,
-      project: (leaf, params) => {
+      entries: [entry],
+      project: ([leaf], params) => {
         const row = applyUnitEntry(undefined, entry, leaf);
         return { response: row, sql: saveUnitSql(row, params) };
       },
@@ -129,8 +129,8 @@ async function unitStep(
     const data = { ...(await prepare(tx, unit)), eventId: step.eventId };
     const entry = envelope(actor, type, at, unitId, data, sig, unit.lastLeafHash);
     return {
-      entry,
-      project: (leaf, params) => {
+      entries: [entry],
+      project: ([leaf], params) => {
         const row = applyUnitEntry(unit, entry, leaf);
         return { response: row, sql: saveUnitSql(row, params) };
       },

@@ -24,20 +24,23 @@ export interface SealedRef {
 
 export interface StepResult<T> {
   response: T;
+  /** The step's first (often only) entry. */
   entry: SealedRef;
+  /** Every entry of the step, in log order (a pickup seals the manifest's and each unit's). */
+  entries: SealedRef[];
   /** True when this was an identical retry of an event already taken. */
   replayed: boolean;
 }
 
 /**
- * What a command does inside the transaction: check and lock what it must, then name its entry
- * and, given the entry's leaf hash, the read-side write (SQL over a shared parameter list, run in
- * the same statement as the intake insert) and its answer.
+ * What a command does inside the transaction: check and lock what it must, then name its entries
+ * and, given their leaf hashes, the read-side write (SQL over a shared parameter list, run in the
+ * same statement as the intake insert) and its answer.
  */
 export type StepBody<T> = (
   tx: Sql,
   sig: SignatureRecord[],
-) => Promise<{ entry: Envelope; project(leaf: Uint8Array, params: unknown[]): { response: T; sql: string } }>;
+) => Promise<{ entries: Envelope[]; project(leaves: Uint8Array[], params: unknown[]): { response: T; sql: string } }>;
 
 async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Claim): Promise<SignatureRecord> {
   const ref = `person:${actor.personId}`;
@@ -55,28 +58,33 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         // A retry is answered before any check runs: the step it repeats has changed the state.
         const earlier = await previousAnswer<T>(tx, actor.personId, step.eventId, requestHash);
         if (earlier) return earlier;
-        const { entry, project } = await body(tx, [sig]);
-        const encoded = encodeEntry(entry);
-        const leaf = leafHash(encoded.body);
+        const { entries, project } = await body(tx, [sig]);
+        const encoded = entries.map(encodeEntry);
+        const leaves = encoded.map((e) => leafHash(e.body));
         const params: unknown[] = [];
-        const { response, sql } = project(leaf, params);
+        const { response, sql } = project(leaves, params);
         const p = (v: unknown) => `$${params.push(v)}`;
-        const stored = JSON.stringify({ response, leafHash: toBase64(leaf), unitId: encoded.unitId, manifestId: encoded.manifestId });
-        const [intake] = await tx.query<{ id: unknown; written: unknown }>(
+        const refs = encoded.map((e, i) => ({ leafHash: toBase64(leaves[i]), unitId: e.unitId, manifestId: e.manifestId }));
+        const stored = JSON.stringify({ response, entries: refs });
+        const rows = encoded.map((e, i) => `(${p(e.body)}, ${p(leaves[i])}, ${p(e.type)}, ${p(e.unitId)}, ${p(e.manifestId)})`);
+        const written = await tx.query<{ id: unknown; written: unknown }>(
           `WITH w AS (${sql} RETURNING 1),
-             i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id)
-                   VALUES (${p(encoded.body)}, ${p(leaf)}, ${p(encoded.type)}, ${p(encoded.unitId)}, ${p(encoded.manifestId)}) RETURNING id),
+             i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ${rows.join(', ')} RETURNING id),
              c AS (INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id)
-                   SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, id FROM i RETURNING 1)
-           SELECT id, (SELECT count(*) FROM w) AS written FROM i`,
+                   SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, max(id) FROM i RETURNING 1)
+           SELECT id, (SELECT count(*) FROM w) AS written FROM i ORDER BY id`,
           params,
         );
-        if (Number(intake.written) !== 1) throw new Error('the read-side write of a step did not land');
-        return { kind: 'new' as const, response, intakeId: Number(intake.id) };
+        if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
+        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)) };
       });
-      if (outcome.kind === 'replay') return { response: outcome.response, entry: await sealedRef(ctx.sql, outcome), replayed: true };
-      const sealed = await ctx.sequencer.sealIntake(outcome.intakeId);
-      return { response: outcome.response, entry: { index: sealed.index, leafHash: toBase64(sealed.leafHash) }, replayed: false };
+      if (outcome.kind === 'replay') {
+        const entries = await Promise.all(outcome.entries.map((r) => sealedRef(ctx.sql, r)));
+        return { response: outcome.response, entry: entries[0], entries, replayed: true };
+      }
+      const sealed = await Promise.all(outcome.intakeIds.map((id) => ctx.sequencer.sealIntake(id)));
+      const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
+      return { response: outcome.response, entry: entries[0], entries, replayed: false };
     } catch (e) {
       // A unique key refused the step: the same event id taken concurrently (answer it as a
       // retry), or a concurrent step took what this one wanted (redo it; the checks say why).
@@ -86,10 +94,11 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
   }
 }
 
-type Replay<T> = { kind: 'replay'; response: T; leafHash: string; unitId: string | null; manifestId?: string | null };
+type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
+type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[] };
 
 async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
-  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; leafHash: string; unitId: string | null; manifestId?: string | null } }>(
+  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[] } }>(
     'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
     [personId, eventId],
   );
@@ -97,12 +106,11 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
   if (toBase64(row.request_hash) !== toBase64(requestHash)) {
     throw new DomainError('EVENT_ID_REUSED', `event id ${eventId} was already used for a different step`);
   }
-  const { response, leafHash, unitId, manifestId } = row.response;
-  return { kind: 'replay', response, leafHash, unitId, manifestId };
+  return { kind: 'replay', response: row.response.response, entries: row.response.entries };
 }
 
 /** The ledger index of a replayed step's entry, once the sequencer has sealed it. */
-async function sealedRef(sql: Sql, r: { leafHash: string; unitId: string | null; manifestId?: string | null }): Promise<SealedRef> {
+async function sealedRef(sql: Sql, r: EntryRef): Promise<SealedRef> {
   // Entries are found through the subject's index, then by leaf hash.
   const [column, subject] = r.unitId ? ['unit_id', r.unitId] : ['manifest_id', r.manifestId ?? null];
   for (let wait = 0; wait < 200; wait++) {
