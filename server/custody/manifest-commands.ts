@@ -1,7 +1,7 @@
 // Transfer manifests, first steps: the producer drafts one (receiver, transport legs, units),
 // signs it, or cancels it before pickup. Pickup, handover, arrival and receipt follow.
 import { randomUUID } from 'node:crypto';
-import type { Envelope, EventType } from '../../ledger/index.js';
+import { encodeEntry, leafHash, toBase64, type Envelope, type EventType } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
@@ -10,6 +10,9 @@ import { cstDay, formatManifestNumber } from './manifest-number.js';
 import { applyManifestEntry, type Leg, type ManifestRow } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';
 import type { SignatureRecord } from './signatures.js';
+import { applyUnitEntry, type UnitRow } from './unit-projection.js';
+import { nextUnitState } from './unit-lifecycle.js';
+import { lockUnit, saveUnitSql } from './unit-store.js';
 import { runStep, type StepInput, type StepResult } from './write-step.js';
 
 export interface ManifestDraft extends StepInput {
@@ -96,3 +99,49 @@ export const signManifest = (ctx: CustodyContext, actor: Actor, id: string, s: S
 
 export const cancelManifest = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { reason: string }) =>
   manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason });
+
+/**
+ * Pickup: the first leg's driver scans the units onto the truck and signs. Each scanned unit of
+ * the manifest is loaded (an entry on both its chain and the manifest's); units not scanned, and
+ * scans of units not on the manifest, are recorded in the signed step for the rule engine.
+ */
+export async function pickUp(ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string; scannedUnitIds: string[] }) {
+  const at = s.at ?? new Date().toISOString();
+  const scanned = [...new Set(s.scannedUnitIds)].sort();
+  const claim = { eventId: s.eventId, action: 'manifest.pick_up', subject: `manifest:${id}`, at, data: { vehiclePlate: s.vehiclePlate, scanned } };
+  return runStep(ctx, actor, s, claim, async (tx, sig) => {
+    const m = await lockManifest(tx, id);
+    checkParty(m, 'pick_up', actor);
+    if (s.vehiclePlate !== m.legs[0].vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg 1 is to be carried by ${m.legs[0].vehiclePlate}, not ${s.vehiclePlate}`);
+    const loaded = scanned.filter((u) => m.unitIds.includes(u));
+    const unexpected = scanned.filter((u) => !m.unitIds.includes(u));
+    const missing = m.unitIds.filter((u) => !scanned.includes(u)).sort();
+    if (loaded.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is on this manifest');
+    const units: UnitRow[] = [];
+    for (const u of loaded) {
+      const unit = await lockUnit(tx, u); // in id order, so concurrent pickups cannot deadlock
+      nextUnitState(unit.state, 'load', actor.role);
+      units.push(unit);
+    }
+    const data = { step: 'pick_up', leg: 0, vehiclePlate: s.vehiclePlate, loaded, missing, unexpected, eventId: s.eventId };
+    const entries = [envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash)];
+    let prev = toBase64(leafHash(encodeEntry(entries[0]).body));
+    for (const unit of units) {
+      const e: Envelope = {
+        v: 1, type: 'unit.loaded', at, by: { org: actor.orgId, person: actor.personId, role: actor.role },
+        unit: unit.id, manifest: id, prev: { unit: unit.lastLeafHash, manifest: prev }, data: { manifestId: id, leg: 0, eventId: s.eventId }, sig,
+      };
+      entries.push(e);
+      prev = toBase64(leafHash(encodeEntry(e).body));
+    }
+    return {
+      entries,
+      project: (leaves, params) => {
+        let row = m;
+        entries.forEach((e, i) => (row = applyManifestEntry(row, e, leaves[i])));
+        const unitRows = units.map((u, i) => applyUnitEntry(u, entries[i + 1], leaves[i + 1]));
+        return { response: row, sql: [saveManifestSql(row, params), ...unitRows.map((u) => saveUnitSql(u, params))] };
+      },
+    };
+  });
+}

@@ -51,6 +51,12 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
     };
   }
   if (!row) throw new DomainError('MANIFEST_NOT_FOUND', `manifest ${e.manifest} was not created before this entry`);
+  // A unit's step under the manifest (loaded at pickup…) is on the manifest's chain too.
+  if (e.type.startsWith('unit.')) return { ...row, lastLeafHash: leaf, entries: row.entries + 1 };
+  const step = (e.data as { step?: string }).step;
+  if (e.type === 'manifest.signed' && step === 'pick_up') {
+    return { ...row, state: nextManifestState(row.state, 'pick_up', e.by.role as Role), currentLeg: 0, lastLeafHash: leaf, entries: row.entries + 1 };
+  }
   const action = ACTION_OF[e.type];
   if (!action) throw new DomainError('TRANSITION_REFUSED', `${e.type} is not a manifest step handled yet`);
   return { ...row, state: nextManifestState(row.state, action, e.by.role as Role), lastLeafHash: leaf, entries: row.entries + 1 };

@@ -63,10 +63,10 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
     if (e.type === 'registry.changed') {
       registry.push(e);
       keys.learn(e);
-    } else if (e.manifest && e.type.startsWith('manifest.')) {
-      follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
-    } else if (e.unit && e.type.startsWith('unit.')) {
-      follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
+    } else {
+      // An entry may be on two chains (a unit loaded under a manifest): both rows follow it.
+      if (e.manifest) follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
+      if (e.unit && e.type.startsWith('unit.')) follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
     }
   }
   return { units, manifests, registry, breaks };

@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 export const UNIT_STATES = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused', 'disposed'] as const;
 export type UnitState = (typeof UNIT_STATES)[number];
 export type Role = 'producer' | 'driver' | 'operator' | 'inspector' | 'admin';
-export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve';
+export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load';
 
 /** Open states: the unit exists and is not yet destroyed. */
 const OPEN: UnitState[] = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused'];
@@ -23,6 +23,8 @@ export const UNIT_TRANSITIONS: readonly Row[] = [
   ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'tag', 'producer', s] as const),
   ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'weigh', 'producer', s] as const),
   ...(['unloaded', 'received', 'refused'] as const).map((s) => [s, 'weigh', 'operator', s] as const),
+  // The driver scans the unit onto the truck at pickup.
+  ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'load', 'driver', 'loaded'] as const),
 ];
 
 const TABLE = new Map(UNIT_TRANSITIONS.map(([s, a, r, n]) => [`${s}|${a}|${r}`, n]));
@@ -31,7 +33,8 @@ export function nextUnitState(state: UnitState, action: UnitAction, role: Role):
   const next = TABLE.get(`${state}|${action}|${role}`);
   if (!next) {
     const who = UNIT_TRANSITIONS.filter(([s, a]) => s === state && a === action).map(([, , r]) => r);
-    const why = who.length > 0 ? `only ${who.join(', ')} may ${action} it` : `a unit that is ${state} cannot be ${action === 'weigh' ? 'weighed' : `${action}d`}`;
+    const done = { weigh: 'weighed', tag: 'tagged', store: 'stored', retrieve: 'retrieved', load: 'loaded' }[action];
+    const why = who.length > 0 ? `only ${who.join(', ')} may ${action} it` : `a unit that is ${state} cannot be ${done}`;
     throw new DomainError('TRANSITION_REFUSED', `${action} refused for a ${state} unit as ${role}: ${why}`);
   }
   return next;

@@ -38,6 +38,7 @@ const ACTION_OF: Partial<Record<Envelope['type'], UnitAction>> = {
   'unit.tagged': 'tag',
   'unit.stored': 'store',
   'unit.retrieved': 'retrieve',
+  'unit.loaded': 'load',
 };
 
 type Data = Record<string, unknown>;

@@ -40,7 +40,7 @@ export interface StepResult<T> {
 export type StepBody<T> = (
   tx: Sql,
   sig: SignatureRecord[],
-) => Promise<{ entries: Envelope[]; project(leaves: Uint8Array[], params: unknown[]): { response: T; sql: string } }>;
+) => Promise<{ entries: Envelope[]; project(leaves: Uint8Array[], params: unknown[]): { response: T; sql: string | string[] } }>;
 
 async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Claim): Promise<SignatureRecord> {
   const ref = `person:${actor.personId}`;
@@ -67,12 +67,13 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         const refs = encoded.map((e, i) => ({ leafHash: toBase64(leaves[i]), unitId: e.unitId, manifestId: e.manifestId }));
         const stored = JSON.stringify({ response, entries: refs });
         const rows = encoded.map((e, i) => `(${p(e.body)}, ${p(leaves[i])}, ${p(e.type)}, ${p(e.unitId)}, ${p(e.manifestId)})`);
+        const writes = (Array.isArray(sql) ? sql : [sql]).map((statement, n) => `w${n} AS (${statement} RETURNING 1)`);
         const written = await tx.query<{ id: unknown; written: unknown }>(
-          `WITH w AS (${sql} RETURNING 1),
+          `WITH ${writes.join(',\n             ')},
              i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ${rows.join(', ')} RETURNING id),
              c AS (INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id)
                    SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, max(id) FROM i RETURNING 1)
-           SELECT id, (SELECT count(*) FROM w) AS written FROM i ORDER BY id`,
+           SELECT id, (SELECT count(*) FROM w0) AS written FROM i ORDER BY id`,
           params,
         );
         if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
-import { cancelManifest, createManifest, signManifest, type ManifestDraft } from '../custody/manifest-commands.js';
+import { cancelManifest, createManifest, pickUp, signManifest, type ManifestDraft } from '../custody/manifest-commands.js';
 import { MANIFEST_STATES, whoActsNext } from '../custody/manifest-lifecycle.js';
 import type { ManifestRow } from '../custody/manifest-projection.js';
 import { findManifests, manifestForActor } from '../custody/manifest-store.js';
@@ -31,6 +31,7 @@ const Manifest = Type.Object(
   Strict,
 );
 const ManifestStep = Type.Object({ manifest: Manifest, entry: SealedRef, replayed: Type.Boolean() }, Strict);
+const ManifestPickup = Type.Object({ manifest: Manifest, entry: SealedRef, entries: Type.Array(SealedRef), replayed: Type.Boolean() }, Strict);
 const view = (m: ManifestRow) => ({ ...m, next: whoActsNext(m) });
 const stepView = (r: StepResult<ManifestRow>) => ({ manifest: view(r.response), entry: r.entry, replayed: r.replayed });
 
@@ -67,6 +68,20 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   }, async (req, reply) => {
     const r = await signManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string });
     return reply.code(r.replayed ? 200 : 201).send(stepView(r));
+  });
+
+  app.post('/api/manifests/:id/pickup', {
+    preHandler: guard(tokens, ['driver']),
+    schema: {
+      ...secured,
+      description: "Pickup by the first leg's driver: the vehicle and the units scanned onto it. Scanned units of the manifest are loaded; the others are recorded.",
+      params: Params,
+      body: Type.Object({ ...StepFields, vehiclePlate: Text(16), scannedUnitIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) }, Strict),
+      response: { 201: ManifestPickup, 200: ManifestPickup, ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (req, reply) => {
+    const r = await pickUp(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; vehiclePlate: string; scannedUnitIds: string[] });
+    return reply.code(r.replayed ? 200 : 201).send({ ...stepView(r), entries: r.entries });
   });
 
   app.post('/api/manifests/:id/cancellation', {

@@ -122,6 +122,42 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
     expect(again.json().entry).toEqual(first.json().entry);
   });
 
+  it('picks up: the first leg\'s driver loads the scanned units; missing and unexpected scans are recorded', async () => {
+    const p = as.get('producer')!;
+    const d = as.get('driver')!;
+    const ids = (await units(3)).sort();
+    const stray = (await units(1))[0];
+    const { manifest } = (await p.request('POST', '/api/manifests', draft(ids))).json();
+    const body = { eventId: eventId('pu'), vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [ids[0], ids[2], stray] };
+    expect((await d.request('POST', `/api/manifests/${manifest.id}/pickup`, body)).json().code).toBe('TRANSITION_REFUSED'); // not signed yet
+    await p.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    expect((await p.request('POST', `/api/manifests/${manifest.id}/pickup`, body)).statusCode).toBe(403);
+    expect((await d.request('POST', `/api/manifests/${manifest.id}/pickup`, { ...body, eventId: eventId(), vehiclePlate: plateOf('org-taihang') })).json().code).toBe('BAD_MANIFEST');
+
+    const res = await d.request('POST', `/api/manifests/${manifest.id}/pickup`, body);
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    expect(r.manifest).toMatchObject({ state: 'picked_up', currentLeg: 0, next: [{ action: 'hand_over', role: 'driver', orgId: 'org-taihang' }] });
+    expect(r.entries).toHaveLength(3);
+    const sealed = await Promise.all(r.entries.map(async (x: { index: number }) => JSON.parse(fromUtf8((await ctx.reader.entry(x.index))!))));
+    expect(sealed[0]).toMatchObject({ type: 'manifest.signed', data: { step: 'pick_up', loaded: [ids[0], ids[2]], missing: [ids[1]], unexpected: [stray] } });
+    expect(sealed.slice(1).map((e) => [e.type, e.unit, e.manifest])).toEqual([
+      ['unit.loaded', ids[0], manifest.id],
+      ['unit.loaded', ids[2], manifest.id],
+    ]);
+    // each loaded entry continues both chains
+    expect(sealed[1].prev.manifest).toBe(r.entries[0].leafHash);
+    expect(sealed[2].prev.manifest).toBe(r.entries[1].leafHash);
+    expect(r.manifest.lastLeafHash).toBe(r.entries[2].leafHash);
+    const state = async (id: string) => (await p.request('GET', `/api/units/${id}`)).json().state;
+    expect([await state(ids[0]), await state(ids[1]), await state(ids[2]), await state(stray)]).toEqual(['loaded', 'registered', 'loaded', 'registered']);
+    // a retried pickup gets the first answer; a cancel after pickup is refused
+    const again = await d.request('POST', `/api/manifests/${manifest.id}/pickup`, body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().entries).toEqual(r.entries);
+    expect((await p.request('POST', `/api/manifests/${manifest.id}/cancellation`, { eventId: eventId(), reason: 'too late' })).json().code).toBe('TRANSITION_REFUSED');
+  });
+
   it('leaves a log that verifies and a read side, manifests included, that matches its replay', async () => {
     await ctx.sequencer.idle();
     expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
