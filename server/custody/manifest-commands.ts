@@ -13,6 +13,7 @@ import type { SignatureRecord } from './signatures.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { nextUnitState } from './unit-lifecycle.js';
 import { lockUnit, saveUnitSql } from './unit-store.js';
+import { weights } from './unit-commands.js';
 import { runStep, type StepInput, type StepResult } from './write-step.js';
 
 export interface ManifestDraft extends StepInput {
@@ -101,47 +102,127 @@ export const cancelManifest = (ctx: CustodyContext, actor: Actor, id: string, s:
   manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason });
 
 /**
- * Pickup: the first leg's driver scans the units onto the truck and signs. Each scanned unit of
- * the manifest is loaded (an entry on both its chain and the manifest's); units not scanned, and
- * scans of units not on the manifest, are recorded in the signed step for the rule engine.
+ * Pickup (leg 1) and handover (leg n): the leg's driver names the vehicle and scans the units
+ * onto it. Each scanned unit the manifest carries gets an entry on both its own chain and the
+ * manifest's; units not scanned, and scans of units not carried, are recorded in the signed step.
  */
-export async function pickUp(ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string; scannedUnitIds: string[] }) {
+export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string, step: 'pick_up' | 'hand_over', s: StepInput & { vehiclePlate: string; scannedUnitIds: string[] }) {
   const at = s.at ?? new Date().toISOString();
   const scanned = [...new Set(s.scannedUnitIds)].sort();
-  const claim = { eventId: s.eventId, action: 'manifest.pick_up', subject: `manifest:${id}`, at, data: { vehiclePlate: s.vehiclePlate, scanned } };
+  const claim = { eventId: s.eventId, action: `manifest.${step}`, subject: `manifest:${id}`, at, data: { vehiclePlate: s.vehiclePlate, scanned } };
   return runStep(ctx, actor, s, claim, async (tx, sig) => {
     const m = await lockManifest(tx, id);
-    checkParty(m, 'pick_up', actor);
-    if (s.vehiclePlate !== m.legs[0].vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg 1 is to be carried by ${m.legs[0].vehiclePlate}, not ${s.vehiclePlate}`);
-    const loaded = scanned.filter((u) => m.unitIds.includes(u));
-    const unexpected = scanned.filter((u) => !m.unitIds.includes(u));
-    const missing = m.unitIds.filter((u) => !scanned.includes(u)).sort();
-    if (loaded.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is on this manifest');
+    checkParty(m, step, actor);
+    const leg = step === 'pick_up' ? 0 : m.currentLeg + 1;
+    if (s.vehiclePlate !== m.legs[leg].vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg ${leg + 1} is to be carried by ${m.legs[leg].vehiclePlate}, not ${s.vehiclePlate}`);
+    // At pickup the manifest's units; at a handover, those the previous leg carries.
+    const carried = step === 'pick_up' ? m.unitIds : (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded'`, [m.unitIds])).map((r) => r.id);
+    const taken = scanned.filter((u) => carried.includes(u));
+    const unexpected = scanned.filter((u) => !carried.includes(u));
+    const missing = carried.filter((u) => !scanned.includes(u)).sort();
+    if (taken.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is carried under this manifest');
     const units: UnitRow[] = [];
-    for (const u of loaded) {
-      const unit = await lockUnit(tx, u); // in id order, so concurrent pickups cannot deadlock
-      nextUnitState(unit.state, 'load', actor.role);
+    for (const u of taken) {
+      const unit = await lockUnit(tx, u); // in id order, so concurrent steps cannot deadlock
+      nextUnitState(unit.state, step === 'pick_up' ? 'load' : 'hand_over', actor.role);
       units.push(unit);
     }
-    const data = { step: 'pick_up', leg: 0, vehiclePlate: s.vehiclePlate, loaded, missing, unexpected, eventId: s.eventId };
-    const entries = [envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash)];
-    let prev = toBase64(leafHash(encodeEntry(entries[0]).body));
-    for (const unit of units) {
-      const e: Envelope = {
-        v: 1, type: 'unit.loaded', at, by: { org: actor.orgId, person: actor.personId, role: actor.role },
-        unit: unit.id, manifest: id, prev: { unit: unit.lastLeafHash, manifest: prev }, data: { manifestId: id, leg: 0, eventId: s.eventId }, sig,
-      };
-      entries.push(e);
-      prev = toBase64(leafHash(encodeEntry(e).body));
+    const data = { step, leg, vehiclePlate: s.vehiclePlate, taken, missing, unexpected, eventId: s.eventId };
+    const unitType = step === 'pick_up' ? 'unit.loaded' : 'unit.handed_over';
+    return chainUnderManifest(actor, at, m, sig, envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash), units, () => ({ type: unitType, data: { manifestId: id, leg, eventId: s.eventId } }), 'first');
+  });
+}
+
+/**
+ * The entries of a step that concerns the manifest and some of its units, chained in order: the
+ * manifest's own entry first (a driver signing) or last (the receiver signing), each unit's entry
+ * linked to its unit's chain and to the manifest's.
+ */
+function chainUnderManifest(
+  actor: Actor,
+  at: string,
+  m: ManifestRow,
+  sig: SignatureRecord[],
+  own: Envelope,
+  units: UnitRow[],
+  unitEntry: (u: UnitRow) => { type: EventType; data: Record<string, unknown> },
+  order: 'first' | 'last',
+) {
+  const entries: Envelope[] = [];
+  let prev = m.lastLeafHash;
+  const add = (e: Envelope) => {
+    const linked = { ...e, prev: { ...(e.prev ?? {}), manifest: prev } };
+    entries.push(linked);
+    prev = toBase64(leafHash(encodeEntry(linked).body));
+  };
+  if (order === 'first') add(own);
+  for (const u of units) {
+    const { type, data } = unitEntry(u);
+    add({ v: 1, type, at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, unit: u.id, manifest: m.id, prev: { unit: u.lastLeafHash }, data, sig });
+  }
+  if (order === 'last') add(own);
+  return {
+    entries,
+    project: (leaves: Uint8Array[], params: unknown[]) => {
+      let row = m;
+      entries.forEach((e, i) => (row = applyManifestEntry(row, e, leaves[i])));
+      const offset = order === 'first' ? 1 : 0;
+      const unitRows = units.map((u, i) => applyUnitEntry(u, entries[i + offset], leaves[i + offset]));
+      return { response: row, sql: [saveManifestSql(row, params), ...unitRows.map((u) => saveUnitSql(u, params))] };
+    },
+  };
+}
+
+/** The receiver's gate: the load has arrived. */
+export const arrive = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string }) =>
+  manifestStep(ctx, actor, id, s, 'arrive', 'manifest.arrived', { vehiclePlate: s.vehiclePlate });
+
+export interface UnitDecision {
+  unitId: string;
+  accept: boolean;
+  grossKg?: string;
+  tareKg?: string;
+  /** Why a unit is refused, and what kind of discrepancy it is. */
+  reason?: string;
+  discrepancy?: 'quantity' | 'type';
+}
+
+/**
+ * Receipt: the receiving operator decides on every unit that arrived — accepted, or refused with
+ * a reason and a discrepancy type — weighing each where weighed, and signs the manifest last.
+ */
+export async function receive(ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { decisions: UnitDecision[] }) {
+  const at = s.at ?? new Date().toISOString();
+  const decisions = [...s.decisions].sort((a, b) => (a.unitId < b.unitId ? -1 : 1));
+  const claim = { eventId: s.eventId, action: 'manifest.receive', subject: `manifest:${id}`, at, data: { decisions } };
+  return runStep(ctx, actor, s, claim, async (tx, sig) => {
+    const m = await lockManifest(tx, id);
+    checkParty(m, 'receive', actor);
+    const arrived = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [m.unitIds])).map((r) => r.id);
+    const decided = decisions.map((d) => d.unitId);
+    if (new Set(decided).size !== decided.length || decided.join() !== arrived.join()) {
+      throw new DomainError('BAD_MANIFEST', `decide on each unit that arrived, once: ${arrived.join(', ')}`);
     }
-    return {
-      entries,
-      project: (leaves, params) => {
-        let row = m;
-        entries.forEach((e, i) => (row = applyManifestEntry(row, e, leaves[i])));
-        const unitRows = units.map((u, i) => applyUnitEntry(u, entries[i + 1], leaves[i + 1]));
-        return { response: row, sql: [saveManifestSql(row, params), ...unitRows.map((u) => saveUnitSql(u, params))] };
-      },
-    };
+    for (const d of decisions) {
+      if (!d.accept && (!d.reason || !d.discrepancy)) throw new DomainError('BAD_MANIFEST', `unit ${d.unitId}: a refusal needs a reason and a discrepancy type`);
+    }
+    const units: UnitRow[] = [];
+    for (const d of decisions) {
+      const unit = await lockUnit(tx, d.unitId);
+      nextUnitState(unit.state, d.accept ? 'receive' : 'refuse', actor.role);
+      units.push(unit);
+    }
+    const accepted = decisions.filter((d) => d.accept).map((d) => d.unitId);
+    const refused = decisions.filter((d) => !d.accept).map((d) => d.unitId);
+    const outcome = refused.length === 0 ? 'accepted' : accepted.length === 0 ? 'refused' : 'partially_accepted';
+    const own = envelope(actor, 'manifest.received', at, id, { outcome, accepted, refused, eventId: s.eventId }, sig);
+    return chainUnderManifest(actor, at, m, sig, own, units, (u) => {
+      const d = decisions.find((x) => x.unitId === u.id)!;
+      const kg = d.grossKg !== undefined && d.tareKg !== undefined ? weights(d.grossKg, d.tareKg) : {};
+      return {
+        type: d.accept ? 'unit.received' : 'unit.refused',
+        data: { manifestId: id, ...kg, ...(d.accept ? {} : { reason: d.reason, discrepancy: d.discrepancy }), eventId: s.eventId },
+      };
+    }, 'last');
   });
 }

@@ -28,6 +28,8 @@ export interface ManifestRow {
 const ACTION_OF: Partial<Record<Envelope['type'], ManifestAction>> = {
   'manifest.signed': 'sign',
   'manifest.cancelled': 'cancel',
+  'manifest.arrived': 'arrive',
+  'manifest.received': 'receive',
 };
 
 export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, leafHash: Uint8Array): ManifestRow {
@@ -54,8 +56,9 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
   // A unit's step under the manifest (loaded at pickup…) is on the manifest's chain too.
   if (e.type.startsWith('unit.')) return { ...row, lastLeafHash: leaf, entries: row.entries + 1 };
   const step = (e.data as { step?: string }).step;
-  if (e.type === 'manifest.signed' && step === 'pick_up') {
-    return { ...row, state: nextManifestState(row.state, 'pick_up', e.by.role as Role), currentLeg: 0, lastLeafHash: leaf, entries: row.entries + 1 };
+  if (e.type === 'manifest.signed' && (step === 'pick_up' || step === 'hand_over')) {
+    const leg = (e.data as { leg: number }).leg;
+    return { ...row, state: nextManifestState(row.state, step, e.by.role as Role), currentLeg: leg, lastLeafHash: leaf, entries: row.entries + 1 };
   }
   const action = ACTION_OF[e.type];
   if (!action) throw new DomainError('TRANSITION_REFUSED', `${e.type} is not a manifest step handled yet`);

@@ -163,15 +163,19 @@ export interface Weighing extends StepInput {
   framesSha256?: string;
 }
 
+/** Gross, tare and the computed net, as the decimal text entries carry; refused when they make no sense. */
+export function weights(grossKg: string, tareKg: string): { grossKg: string; tareKg: string; netKg: string } {
+  if (!KG.test(grossKg) || !KG.test(tareKg)) throw new DomainError('BAD_WEIGHT', 'weights are decimal kilograms with at most 3 decimals, e.g. "212.5"');
+  const net = grams(grossKg) - grams(tareKg);
+  if (net <= 0) throw new DomainError('BAD_WEIGHT', `gross ${grossKg} kg must exceed tare ${tareKg} kg`);
+  return { grossKg: kgText(grams(grossKg)), tareKg: kgText(grams(tareKg)), netKg: kgText(net) };
+}
+
 export function weighUnit(ctx: CustodyContext, actor: Actor, unitId: string, w: Weighing) {
-  if (!KG.test(w.grossKg) || !KG.test(w.tareKg)) throw new DomainError('BAD_WEIGHT', 'weights are decimal kilograms with at most 3 decimals, e.g. "212.5"');
-  const net = grams(w.grossKg) - grams(w.tareKg);
-  if (net <= 0) throw new DomainError('BAD_WEIGHT', `gross ${w.grossKg} kg must exceed tare ${w.tareKg} kg`);
+  const kg = weights(w.grossKg, w.tareKg);
   if (w.source === 'scale' && !w.deviceId) throw new DomainError('BAD_WEIGHT', 'a scale reading names its device');
   const data = {
-    grossKg: kgText(grams(w.grossKg)),
-    tareKg: kgText(grams(w.tareKg)),
-    netKg: kgText(net),
+    ...kg,
     unitOfMeasure: 'kg',
     source: w.source,
     ...(w.deviceId ? { deviceId: w.deviceId } : {}),

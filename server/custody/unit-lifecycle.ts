@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 export const UNIT_STATES = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused', 'disposed'] as const;
 export type UnitState = (typeof UNIT_STATES)[number];
 export type Role = 'producer' | 'driver' | 'operator' | 'inspector' | 'admin';
-export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load';
+export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load' | 'hand_over' | 'receive' | 'refuse';
 
 /** Open states: the unit exists and is not yet destroyed. */
 const OPEN: UnitState[] = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused'];
@@ -25,6 +25,10 @@ export const UNIT_TRANSITIONS: readonly Row[] = [
   ...(['unloaded', 'received', 'refused'] as const).map((s) => [s, 'weigh', 'operator', s] as const),
   // The driver scans the unit onto the truck at pickup.
   ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'load', 'driver', 'loaded'] as const),
+  // The next leg's driver takes it over; at the receiver's site the operator accepts or refuses it.
+  ['loaded', 'hand_over', 'driver', 'loaded'],
+  ['loaded', 'receive', 'operator', 'received'],
+  ['loaded', 'refuse', 'operator', 'refused'],
 ];
 
 const TABLE = new Map(UNIT_TRANSITIONS.map(([s, a, r, n]) => [`${s}|${a}|${r}`, n]));
@@ -33,7 +37,7 @@ export function nextUnitState(state: UnitState, action: UnitAction, role: Role):
   const next = TABLE.get(`${state}|${action}|${role}`);
   if (!next) {
     const who = UNIT_TRANSITIONS.filter(([s, a]) => s === state && a === action).map(([, , r]) => r);
-    const done = { weigh: 'weighed', tag: 'tagged', store: 'stored', retrieve: 'retrieved', load: 'loaded' }[action];
+    const done = { weigh: 'weighed', tag: 'tagged', store: 'stored', retrieve: 'retrieved', load: 'loaded', hand_over: 'handed over', receive: 'received', refuse: 'refused' }[action];
     const why = who.length > 0 ? `only ${who.join(', ')} may ${action} it` : `a unit that is ${state} cannot be ${done}`;
     throw new DomainError('TRANSITION_REFUSED', `${action} refused for a ${state} unit as ${role}: ${why}`);
   }

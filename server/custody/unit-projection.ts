@@ -39,6 +39,9 @@ const ACTION_OF: Partial<Record<Envelope['type'], UnitAction>> = {
   'unit.stored': 'store',
   'unit.retrieved': 'retrieve',
   'unit.loaded': 'load',
+  'unit.handed_over': 'hand_over',
+  'unit.received': 'receive',
+  'unit.refused': 'refuse',
 };
 
 type Data = Record<string, unknown>;
@@ -83,6 +86,10 @@ export function applyUnitEntry(row: UnitRow | undefined, e: Envelope, leafHash: 
   switch (e.type) {
     case 'unit.weighed':
       return { ...next, grossKg: d.grossKg as string, tareKg: d.tareKg as string, netKg: d.netKg as string };
+    case 'unit.received':
+    case 'unit.refused':
+      // weighed at the receiver's scale, when it was
+      return d.grossKg === undefined ? next : { ...next, grossKg: d.grossKg as string, tareKg: d.tareKg as string, netKg: d.netKg as string };
     case 'unit.tagged':
       return { ...next, epc: d.epc as string, grai: d.grai as string };
     case 'unit.stored':

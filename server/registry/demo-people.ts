@@ -16,6 +16,7 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { id: 'p-wang-jianguo', orgId: 'org-hengkang', role: 'producer', name: '王建国', username: 'producer', password: 'producer-demo' },
   { id: 'p-chen-haiyan', orgId: 'org-ruitai', role: 'producer', name: '陈海燕', username: 'producer2', password: 'producer2-demo' },
   { id: 'p-li-qiang', orgId: 'org-anyun', role: 'driver', name: '李强', username: 'driver', password: 'driver-demo' },
+  { id: 'p-wu-gang', orgId: 'org-taihang', role: 'driver', name: '吴刚', username: 'driver2', password: 'driver2-demo' },
   { id: 'p-zhao-min', orgId: 'org-dongxin', role: 'operator', name: '赵敏', username: 'operator', password: 'operator-demo' },
   { id: 'p-sun-li', orgId: 'org-linhai-eeb', role: 'inspector', name: '孙丽', username: 'inspector', password: 'inspector-demo' },
   { id: 'p-zhou-admin', orgId: 'org-linhai-eeb', role: 'admin', name: '周管理', username: 'admin', password: 'admin-demo' },

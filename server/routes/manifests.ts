@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
-import { cancelManifest, createManifest, pickUp, signManifest, type ManifestDraft } from '../custody/manifest-commands.js';
+import { arrive, cancelManifest, createManifest, receive, signManifest, takeCustody, type ManifestDraft, type UnitDecision } from '../custody/manifest-commands.js';
 import { MANIFEST_STATES, whoActsNext } from '../custody/manifest-lifecycle.js';
 import type { ManifestRow } from '../custody/manifest-projection.js';
 import { findManifests, manifestForActor } from '../custody/manifest-store.js';
@@ -31,7 +31,7 @@ const Manifest = Type.Object(
   Strict,
 );
 const ManifestStep = Type.Object({ manifest: Manifest, entry: SealedRef, replayed: Type.Boolean() }, Strict);
-const ManifestPickup = Type.Object({ manifest: Manifest, entry: SealedRef, entries: Type.Array(SealedRef), replayed: Type.Boolean() }, Strict);
+const ManifestMulti = Type.Object({ manifest: Manifest, entry: SealedRef, entries: Type.Array(SealedRef), replayed: Type.Boolean() }, Strict);
 const view = (m: ManifestRow) => ({ ...m, next: whoActsNext(m) });
 const stepView = (r: StepResult<ManifestRow>) => ({ manifest: view(r.response), entry: r.entry, replayed: r.replayed });
 
@@ -70,17 +70,50 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
     return reply.code(r.replayed ? 200 : 201).send(stepView(r));
   });
 
-  app.post('/api/manifests/:id/pickup', {
-    preHandler: guard(tokens, ['driver']),
+  const Scan = Type.Object({ ...StepFields, vehiclePlate: Text(16), scannedUnitIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) }, Strict);
+  const multi = { 201: ManifestMulti, 200: ManifestMulti, ...problems(400, 401, 403, 404, 409, 422) };
+  for (const [path, step, description] of [
+    ['pickup', 'pick_up', "Pickup by the first leg's driver: the vehicle and the units scanned onto it."],
+    ['handover', 'hand_over', "Handover to the next leg's driver: the vehicle and the units scanned onto it."],
+  ] as const) {
+    app.post(`/api/manifests/:id/${path}`, {
+      preHandler: guard(tokens, ['driver']),
+      schema: { ...secured, description: `${description} Scanned units the manifest carries move; the others are recorded.`, params: Params, body: Scan, response: multi },
+    }, async (req, reply) => {
+      const r = await takeCustody(custody, req.actor!, (req.params as { id: string }).id, step, req.body as { eventId: string; vehiclePlate: string; scannedUnitIds: string[] });
+      return reply.code(r.replayed ? 200 : 201).send({ ...stepView(r), entries: r.entries });
+    });
+  }
+
+  app.post('/api/manifests/:id/arrival', {
+    preHandler: guard(tokens, ['operator']),
+    schema: { ...secured, description: "The load has reached the receiver's gate.", params: Params, body: Type.Object({ ...StepFields, vehiclePlate: Text(16) }, Strict), response: stepResponses },
+  }, async (req, reply) => {
+    const r = await arrive(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; vehiclePlate: string });
+    return reply.code(r.replayed ? 200 : 201).send(stepView(r));
+  });
+
+  app.post('/api/manifests/:id/receipt', {
+    preHandler: guard(tokens, ['operator']),
     schema: {
       ...secured,
-      description: "Pickup by the first leg's driver: the vehicle and the units scanned onto it. Scanned units of the manifest are loaded; the others are recorded.",
+      description: 'The receiver decides on every unit that arrived (accept, or refuse with a reason and a quantity or type discrepancy), with its weights, and signs.',
       params: Params,
-      body: Type.Object({ ...StepFields, vehiclePlate: Text(16), scannedUnitIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) }, Strict),
-      response: { 201: ManifestPickup, 200: ManifestPickup, ...problems(400, 401, 403, 404, 409, 422) },
+      body: Type.Object({
+        ...StepFields,
+        decisions: Type.Array(Type.Object({
+          unitId: Id,
+          accept: Type.Boolean(),
+          grossKg: Type.Optional(Type.String({ maxLength: 12 })),
+          tareKg: Type.Optional(Type.String({ maxLength: 12 })),
+          reason: Type.Optional(Text(300)),
+          discrepancy: Type.Optional(Type.Union([Type.Literal('quantity'), Type.Literal('type')])),
+        }, Strict), { minItems: 1, maxItems: 500 }),
+      }, Strict),
+      response: multi,
     },
   }, async (req, reply) => {
-    const r = await pickUp(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; vehiclePlate: string; scannedUnitIds: string[] });
+    const r = await receive(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; decisions: UnitDecision[] });
     return reply.code(r.replayed ? 200 : 201).send({ ...stepView(r), entries: r.entries });
   });
 

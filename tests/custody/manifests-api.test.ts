@@ -32,7 +32,7 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
     ctx = await createContext(place.config({ seed: true }));
     await ctx.sequencer.idle();
     app = await buildApp(ctx);
-    for (const w of ['producer', 'producer2', 'driver', 'operator', 'inspector', 'admin'] as Who[]) as.set(w, await Client.as(app, w));
+    for (const w of ['producer', 'producer2', 'driver', 'driver2', 'operator', 'inspector', 'admin'] as Who[]) as.set(w, await Client.as(app, w));
   });
   afterAll(async () => {
     await app?.close();
@@ -140,7 +140,7 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
     expect(r.manifest).toMatchObject({ state: 'picked_up', currentLeg: 0, next: [{ action: 'hand_over', role: 'driver', orgId: 'org-taihang' }] });
     expect(r.entries).toHaveLength(3);
     const sealed = await Promise.all(r.entries.map(async (x: { index: number }) => JSON.parse(fromUtf8((await ctx.reader.entry(x.index))!))));
-    expect(sealed[0]).toMatchObject({ type: 'manifest.signed', data: { step: 'pick_up', loaded: [ids[0], ids[2]], missing: [ids[1]], unexpected: [stray] } });
+    expect(sealed[0]).toMatchObject({ type: 'manifest.signed', data: { step: 'pick_up', leg: 0, taken: [ids[0], ids[2]], missing: [ids[1]], unexpected: [stray] } });
     expect(sealed.slice(1).map((e) => [e.type, e.unit, e.manifest])).toEqual([
       ['unit.loaded', ids[0], manifest.id],
       ['unit.loaded', ids[2], manifest.id],
@@ -156,6 +156,41 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
     expect(again.statusCode).toBe(200);
     expect(again.json().entries).toEqual(r.entries);
     expect((await p.request('POST', `/api/manifests/${manifest.id}/cancellation`, { eventId: eventId(), reason: 'too late' })).json().code).toBe('TRANSITION_REFUSED');
+  });
+
+  it('goes the whole way: pickup, handover to leg 2, arrival, receipt with one unit refused', async () => {
+    const p = as.get('producer')!;
+    const ids = (await units(3)).sort();
+    const { manifest } = (await p.request('POST', '/api/manifests', draft(ids))).json();
+    await p.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    const step = async (who: Who, path: string, body: object, status = 201) => {
+      const res = await as.get(who)!.request('POST', `/api/manifests/${manifest.id}/${path}`, { eventId: eventId(), ...body });
+      expect(res.statusCode, `${who} ${path}: ${res.body}`).toBe(status);
+      return res.json();
+    };
+    await step('driver', 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
+    // the second leg's vehicle, by the first leg's driver: not their turn
+    await step('driver', 'handover', { vehiclePlate: plateOf('org-taihang'), scannedUnitIds: ids }, 403);
+    const handed = await step('driver2', 'handover', { vehiclePlate: plateOf('org-taihang'), scannedUnitIds: ids });
+    expect(handed.manifest).toMatchObject({ state: 'picked_up', currentLeg: 1, next: [{ action: 'arrive', role: 'operator', orgId: 'org-dongxin' }] });
+    expect(handed.entries).toHaveLength(4);
+    await step('operator', 'receipt', { decisions: ids.map((unitId) => ({ unitId, accept: true })) }, 409); // not arrived yet
+    const arrived = await step('operator', 'arrival', { vehiclePlate: plateOf('org-taihang') });
+    expect(arrived.manifest.next).toEqual([{ action: 'receive', role: 'operator', orgId: 'org-dongxin' }]);
+    // every unit must be decided, and a refusal needs its reason and discrepancy type
+    await step('operator', 'receipt', { decisions: ids.slice(1).map((unitId) => ({ unitId, accept: true })) }, 422);
+    await step('operator', 'receipt', { decisions: ids.map((unitId, i) => ({ unitId, accept: i !== 1 })) }, 422);
+    const received = await step('operator', 'receipt', {
+      decisions: ids.map((unitId, i) => (i === 1
+        ? { unitId, accept: false, reason: '桶体破损，称重偏轻', discrepancy: 'quantity', grossKg: '150', tareKg: '18.5' }
+        : { unitId, accept: true, grossKg: '212.5', tareKg: '18.5' })),
+    });
+    expect(received.manifest).toMatchObject({ state: 'received', next: [{ action: 'close', role: 'operator', orgId: 'org-dongxin' }] });
+    const last = JSON.parse(fromUtf8((await ctx.reader.entry(received.entries.at(-1).index))!));
+    expect(last).toMatchObject({ type: 'manifest.received', data: { outcome: 'partially_accepted', accepted: [ids[0], ids[2]], refused: [ids[1]] } });
+    const unit = async (id: string) => (await p.request('GET', `/api/units/${id}`)).json();
+    expect(await unit(ids[0])).toMatchObject({ state: 'received', netKg: '194' });
+    expect(await unit(ids[1])).toMatchObject({ state: 'refused', netKg: '131.5' });
   });
 
   it('leaves a log that verifies and a read side, manifests included, that matches its replay', async () => {
