@@ -15,7 +15,8 @@ export type DomainCode =
   | 'BAD_INPUT'
   | 'MANIFEST_NOT_FOUND'
   | 'BAD_MANIFEST'
-  | 'UNIT_UNAVAILABLE';
+  | 'UNIT_UNAVAILABLE'
+  | 'LICENCE_SCOPE';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -34,6 +35,7 @@ const STATUS: Record<DomainCode, number> = {
   MANIFEST_NOT_FOUND: 404,
   BAD_MANIFEST: 422,
   UNIT_UNAVAILABLE: 409,
+  LICENCE_SCOPE: 422,
 };
 
 export class DomainError extends Error {

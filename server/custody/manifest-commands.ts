@@ -135,10 +135,10 @@ export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string,
 
 /**
  * The entries of a step that concerns the manifest and some of its units, chained in order: the
- * manifest's own entry first (a driver signing) or last (the receiver signing), each unit's entry
- * linked to its unit's chain and to the manifest's.
+ * manifest's own entry first (a driver signing), last (the receiver signing) or not at all, each
+ * unit's entry linked to its unit's chain and to the manifest's.
  */
-function chainUnderManifest(
+export function chainUnderManifest(
   actor: Actor,
   at: string,
   m: ManifestRow,
@@ -146,7 +146,7 @@ function chainUnderManifest(
   own: Envelope,
   units: UnitRow[],
   unitEntry: (u: UnitRow) => { type: EventType; data: Record<string, unknown> },
-  order: 'first' | 'last',
+  order: 'first' | 'last' | 'none',
 ) {
   const entries: Envelope[] = [];
   let prev = m.lastLeafHash;

@@ -30,6 +30,7 @@ const ACTION_OF: Partial<Record<Envelope['type'], ManifestAction>> = {
   'manifest.cancelled': 'cancel',
   'manifest.arrived': 'arrive',
   'manifest.received': 'receive',
+  'manifest.closed': 'close',
 };
 
 export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, leafHash: Uint8Array): ManifestRow {

@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 export const UNIT_STATES = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused', 'disposed'] as const;
 export type UnitState = (typeof UNIT_STATES)[number];
 export type Role = 'producer' | 'driver' | 'operator' | 'inspector' | 'admin';
-export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load' | 'hand_over' | 'receive' | 'refuse';
+export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load' | 'hand_over' | 'receive' | 'refuse' | 'dispose';
 
 /** Open states: the unit exists and is not yet destroyed. */
 const OPEN: UnitState[] = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused'];
@@ -29,6 +29,8 @@ export const UNIT_TRANSITIONS: readonly Row[] = [
   ['loaded', 'hand_over', 'driver', 'loaded'],
   ['loaded', 'receive', 'operator', 'received'],
   ['loaded', 'refuse', 'operator', 'refused'],
+  // Treatment (disposal or recovery) closes the unit.
+  ['received', 'dispose', 'operator', 'disposed'],
 ];
 
 const TABLE = new Map(UNIT_TRANSITIONS.map(([s, a, r, n]) => [`${s}|${a}|${r}`, n]));
@@ -37,7 +39,7 @@ export function nextUnitState(state: UnitState, action: UnitAction, role: Role):
   const next = TABLE.get(`${state}|${action}|${role}`);
   if (!next) {
     const who = UNIT_TRANSITIONS.filter(([s, a]) => s === state && a === action).map(([, , r]) => r);
-    const done = { weigh: 'weighed', tag: 'tagged', store: 'stored', retrieve: 'retrieved', load: 'loaded', hand_over: 'handed over', receive: 'received', refuse: 'refused' }[action];
+    const done = { weigh: 'weighed', tag: 'tagged', store: 'stored', retrieve: 'retrieved', load: 'loaded', hand_over: 'handed over', receive: 'received', refuse: 'refused', dispose: 'disposed' }[action];
     const why = who.length > 0 ? `only ${who.join(', ')} may ${action} it` : `a unit that is ${state} cannot be ${done}`;
     throw new DomainError('TRANSITION_REFUSED', `${action} refused for a ${state} unit as ${role}: ${why}`);
   }

@@ -42,6 +42,7 @@ const ACTION_OF: Partial<Record<Envelope['type'], UnitAction>> = {
   'unit.handed_over': 'hand_over',
   'unit.received': 'receive',
   'unit.refused': 'refuse',
+  'unit.disposed': 'dispose',
 };
 
 type Data = Record<string, unknown>;

@@ -12,7 +12,8 @@ import { findUnits, unitForActor } from '../custody/unit-store.js';
 import { unitEvidence } from '../custody/evidence.js';
 import type { LedgerReader } from '../../ledger/store/reader.js';
 import { UNIT_STATES } from '../custody/unit-lifecycle.js';
-import { DateOnly, Id, problems, StepFields, StepResult as StepResultSchema, Strict, Text, Unit } from './schemas.js';
+import { DateOnly, Id, problems, SealedRef as SealedRefSchema, StepFields, StepResult as StepResultSchema, Strict, Text, Unit } from './schemas.js';
+import { treatUnit } from '../custody/treatment.js';
 
 const Registration = Type.Object(
   {
@@ -32,6 +33,7 @@ const Registration = Type.Object(
 );
 
 const stepView = (r: StepResult<UnitRow>) => ({ unit: r.response, entry: r.entry, replayed: r.replayed });
+const TreatmentResult = Type.Object({ manifestId: Type.String(), manifestState: Type.String(), entries: Type.Array(SealedRefSchema), replayed: Type.Boolean() }, Strict);
 
 export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; reader: LedgerReader; vkey: string }): void {
   const { tokens, custody } = deps;
@@ -77,6 +79,20 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     'Put the unit into a storage facility and bay.', (a, id, b) => storeUnit(custody, a, id, b));
   step<{ eventId: string; reason?: string }>('/api/units/:id/retrieval', Type.Object({ ...StepFields, reason: Type.Optional(Text(200)) }, Strict),
     'Take the unit out of storage.', (a, id, b) => retrieveUnit(custody, a, id, b));
+
+  app.post('/api/units/:id/treatment', {
+    preHandler: guard(tokens, ['operator']),
+    schema: {
+      ...secured,
+      description: 'The receiving operator records the treatment (a D or R code its licence lists); this closes the unit, and the manifest when it was the last one.',
+      params: UnitParams,
+      body: Type.Object({ ...StepFields, method: Type.String({ pattern: '^(D([1-9]|1[0-6])|R([1-9]|1[0-5])|C[1-4])$' }) }, Strict),
+      response: { 201: TreatmentResult, 200: TreatmentResult, ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (req, reply) => {
+    const r = await treatUnit(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; method: string });
+    return reply.code(r.replayed ? 200 : 201).send({ manifestId: r.response.id, manifestState: r.response.state, entries: r.entries, replayed: r.replayed });
+  });
 
   app.get('/api/units', {
     preHandler: readers,

@@ -4,7 +4,7 @@ import { DomainError } from '../../server/custody/errors.js';
 import { mayRegister, nextUnitState, UNIT_STATES, UNIT_TRANSITIONS, type Role, type UnitAction } from '../../server/custody/unit-lifecycle.js';
 
 const ROLES: Role[] = ['producer', 'driver', 'operator', 'inspector', 'admin'];
-const ACTIONS: UnitAction[] = ['weigh', 'tag', 'store', 'retrieve', 'load', 'hand_over', 'receive', 'refuse'];
+const ACTIONS: UnitAction[] = ['weigh', 'tag', 'store', 'retrieve', 'load', 'hand_over', 'receive', 'refuse', 'dispose'];
 
 describe('unit lifecycle table', () => {
   const allowed = new Map(UNIT_TRANSITIONS.map(([s, a, r, n]) => [`${s}|${a}|${r}`, n]));

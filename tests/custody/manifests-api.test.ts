@@ -191,6 +191,40 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
     const unit = async (id: string) => (await p.request('GET', `/api/units/${id}`)).json();
     expect(await unit(ids[0])).toMatchObject({ state: 'received', netKg: '194' });
     expect(await unit(ids[1])).toMatchObject({ state: 'refused', netKg: '131.5' });
+
+    // Treatment: by the receiver, with a method its licence lists; closes the unit.
+    const treat = (who: Who, id: string, method: string) => as.get(who)!.request('POST', `/api/units/${id}/treatment`, { eventId: eventId(), method });
+    expect((await treat('operator', ids[0], 'R2')).json().code).toBe('LICENCE_SCOPE');
+    expect((await treat('driver', ids[0], 'D10')).statusCode).toBe(403);
+    expect((await treat('operator', ids[1], 'D10')).json().code).toBe('TRANSITION_REFUSED'); // refused: it leaves on a new manifest
+    const treated = await treat('operator', ids[0], 'D10');
+    expect(treated.statusCode, treated.body).toBe(201);
+    expect(treated.json()).toMatchObject({ manifestId: manifest.id, manifestState: 'received' }); // a refused unit is still open
+    expect(await unit(ids[0])).toMatchObject({ state: 'disposed' });
+    const e = JSON.parse(fromUtf8((await ctx.reader.entry(treated.json().entries[0].index))!));
+    expect(e).toMatchObject({ type: 'unit.disposed', unit: ids[0], manifest: manifest.id, data: { method: 'D10', licenceId: 'lic-dongxin' } });
+  });
+
+  it('closes a manifest when its last unit is treated, and refuses waste its licence does not cover', async () => {
+    const p = as.get('producer')!;
+    const [a] = await units(1);
+    const hw17 = (await p.register({ wasteCode: '336-064-17' })).unit.id;
+    for (const ids of [[a], [hw17]]) {
+      const { manifest } = (await p.request('POST', '/api/manifests', draft(ids, { legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: plateOf('org-anyun') }] }))).json();
+      await p.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+      await as.get('driver')!.request('POST', `/api/manifests/${manifest.id}/pickup`, { eventId: eventId(), vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
+      await as.get('operator')!.request('POST', `/api/manifests/${manifest.id}/arrival`, { eventId: eventId(), vehiclePlate: plateOf('org-anyun') });
+      const rec = await as.get('operator')!.request('POST', `/api/manifests/${manifest.id}/receipt`, { eventId: eventId(), decisions: [{ unitId: ids[0], accept: true, grossKg: '100', tareKg: '10' }] });
+      expect(rec.statusCode, rec.body).toBe(201);
+      const treated = await as.get('operator')!.request('POST', `/api/units/${ids[0]}/treatment`, { eventId: eventId(), method: 'D10' });
+      if (ids[0] === hw17) {
+        expect(treated.json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/no licence covers waste code 336-064-17/) });
+      } else {
+        expect(treated.json()).toMatchObject({ manifestState: 'closed' });
+        expect(treated.json().entries).toHaveLength(2);
+        expect((await p.request('GET', `/api/manifests/${manifest.id}`)).json()).toMatchObject({ state: 'closed', next: [] });
+      }
+    }
   });
 
   it('leaves a log that verifies and a read side, manifests included, that matches its replay', async () => {

@@ -1,0 +1,69 @@
+// Treatment: the receiving operator records how a unit was disposed of or recovered (a D/R code
+// its licence lists), which closes the unit; when every unit of the manifest is closed, the
+// manifest closes in the same step. The licence must cover the waste code, the method, the date
+// and the year's tonnage.
+import type { Envelope } from '../../ledger/index.js';
+import type { Sql } from '../../ledger/store/sql.js';
+import type { Actor, CustodyContext } from './context.js';
+import { DomainError } from './errors.js';
+import { chainUnderManifest } from './manifest-commands.js';
+import { lockManifest } from './manifest-store.js';
+import { nextUnitState } from './unit-lifecycle.js';
+import type { UnitRow } from './unit-projection.js';
+import { lockUnit } from './unit-store.js';
+import { runStep, type StepInput } from './write-step.js';
+
+interface Licence {
+  id: string;
+  wasteCodes: string[];
+  tonnesPerYear: number;
+  validUntil: string;
+  methods: string[];
+}
+
+const grams = (kg: string | null) => (kg ? Math.round(Number(kg) * 1000) : 0);
+
+/** The licence that covers this treatment, or a LICENCE_SCOPE refusal saying why none does. */
+async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: string, at: string): Promise<Licence> {
+  const licences = (await tx.query<{ record: Licence }>('SELECT record FROM licences WHERE org_id = $1', [orgId])).map((r) => r.record);
+  const day = at.slice(0, 10);
+  const valid = licences.filter((l) => l.validUntil >= day);
+  const forWaste = valid.filter((l) => l.wasteCodes.includes(unit.wasteCode));
+  const fit = forWaste.find((l) => l.methods.includes(method));
+  if (!fit) {
+    const why = valid.length === 0 ? 'no valid licence' : forWaste.length === 0 ? `no licence covers waste code ${unit.wasteCode}` : `the licence does not list method ${method}`;
+    throw new DomainError('LICENCE_SCOPE', `cannot treat unit ${unit.id}: ${why}`);
+  }
+  // What this licence has treated this calendar year, from the sealed entries and the intake.
+  const [{ kg }] = await tx.query<{ kg: string | null }>(
+    `SELECT COALESCE(sum(u.net_kg), 0)::text AS kg
+       FROM (SELECT unit_id, body FROM ledger_entries WHERE type = 'unit.disposed'
+             UNION ALL SELECT unit_id, body FROM ledger_intake WHERE type = 'unit.disposed') e
+       JOIN units u ON u.id = e.unit_id
+      WHERE convert_from(e.body, 'UTF8')::jsonb #>> '{data,licenceId}' = $1
+        AND left(convert_from(e.body, 'UTF8')::jsonb ->> 'at', 4) = $2`,
+    [fit.id, at.slice(0, 4)],
+  );
+  if (grams(kg) + grams(unit.netKg) > fit.tonnesPerYear * 1_000_000) {
+    throw new DomainError('LICENCE_SCOPE', `licence ${fit.id} allows ${fit.tonnesPerYear} t a year: this unit would exceed it`);
+  }
+  return fit;
+}
+
+export async function treatUnit(ctx: CustodyContext, actor: Actor, unitId: string, s: StepInput & { method: string }) {
+  const at = s.at ?? new Date().toISOString();
+  const claim = { eventId: s.eventId, action: 'unit.dispose', subject: `unit:${unitId}`, at, data: { method: s.method } };
+  return runStep(ctx, actor, s, claim, async (tx, sig) => {
+    const [on] = await tx.query<{ id: string }>(`SELECT id FROM manifests WHERE unit_ids ? $1 AND receiver_org_id = $2 AND state = 'received'`, [unitId, actor.orgId]);
+    if (!on) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} was not received by your organisation`);
+    const m = await lockManifest(tx, on.id);
+    const unit = await lockUnit(tx, unitId);
+    nextUnitState(unit.state, 'dispose', actor.role);
+    const licence = await coveringLicence(tx, actor.orgId, unit, s.method, at);
+    // The manifest closes once none of its units is still open with its receiver.
+    const others = await tx.query<{ state: string }>('SELECT state FROM units WHERE id = ANY($1) AND id <> $2', [m.unitIds, unitId]);
+    const closes = others.every((u) => u.state === 'disposed');
+    const closing: Envelope = { v: 1, type: 'manifest.closed', at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, manifest: m.id, data: { eventId: s.eventId }, sig };
+    return chainUnderManifest(actor, at, m, sig, closing, [unit], () => ({ type: 'unit.disposed', data: { manifestId: m.id, method: s.method, licenceId: licence.id, eventId: s.eventId } }), closes ? 'last' : 'none');
+  });
+}
