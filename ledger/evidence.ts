@@ -98,6 +98,9 @@ export function verifyEvidence(bundle: unknown, trustedVkey?: string): EvidenceR
     if (b.subject?.kind === 'unit' && entry.unit !== b.subject.id) {
       breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: `not an entry of unit ${b.subject.id}` });
     }
+    if (b.subject?.kind === 'manifest' && entry.manifest !== b.subject.id && typeof entry.unit !== 'string') {
+      breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: `neither an entry of manifest ${b.subject.id} nor of one of its units` });
+    }
     for (const chain of ['unit', 'manifest'] as const) {
       const subject = entry[chain];
       if (typeof subject !== 'string') continue;

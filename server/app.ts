@@ -32,7 +32,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
-  manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();

@@ -9,6 +9,8 @@ import { MANIFEST_STATES, whoActsNext } from '../custody/manifest-lifecycle.js';
 import type { ManifestRow } from '../custody/manifest-projection.js';
 import { findManifests, manifestForActor } from '../custody/manifest-store.js';
 import type { StepResult } from '../custody/write-step.js';
+import { manifestEvidence } from '../custody/evidence.js';
+import type { LedgerReader } from '../../ledger/store/reader.js';
 import { DateOnly, Id, problems, SealedRef, StepFields, Strict, Text } from './schemas.js';
 
 const Turn = Type.Object({ action: Type.String(), role: Type.String(), orgId: Type.String() }, Strict);
@@ -35,7 +37,7 @@ const ManifestMulti = Type.Object({ manifest: Manifest, entry: SealedRef, entrie
 const view = (m: ManifestRow) => ({ ...m, next: whoActsNext(m) });
 const stepView = (r: StepResult<ManifestRow>) => ({ manifest: view(r.response), entry: r.entry, replayed: r.replayed });
 
-export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; reader: LedgerReader; vkey: string }): void {
   const { tokens, custody } = deps;
   const producers = guard(tokens, ['producer']);
   const everyone = guard(tokens, ALL_ROLES);
@@ -146,6 +148,20 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
     preHandler: everyone,
     schema: { ...secured, params: Params, response: { 200: Manifest, ...problems(401, 403, 404) } },
   }, async (req) => view(await manifestForActor(custody.sql, req.actor!, (req.params as { id: string }).id)));
+
+  app.get('/api/manifests/:id/evidence', {
+    preHandler: guard(tokens, ['producer', 'driver', 'operator', 'inspector', 'admin']),
+    schema: {
+      ...secured,
+      description: 'An evidence bundle: the manifest\'s chain and the whole chains of its units, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
+      params: Params,
+      response: problems(401, 403, 404),
+    },
+  }, async (req, reply) => {
+    const m = await manifestForActor(custody.sql, req.actor!, (req.params as { id: string }).id);
+    const b = await manifestEvidence(custody.sql, deps.reader, deps.vkey, m.id, m.unitIds);
+    return reply.header('content-disposition', `attachment; filename="manifest-${m.number}.evidence.json"`).send(b);
+  });
 
   app.get('/api/me/waiting', {
     preHandler: everyone,

@@ -1,7 +1,7 @@
 // Transfer manifests over HTTP on both drivers: drafting, signing, cancelling, turns and scope.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromUtf8, parseVkey } from '../../ledger/index.js';
+import { fromUtf8, parseVkey, verifyEvidence } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
 import { buildApp } from '../../server/app.js';
 import { createContext, type Context } from '../../server/context.js';
@@ -225,6 +225,28 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
         expect((await p.request('GET', `/api/manifests/${manifest.id}`)).json()).toMatchObject({ state: 'closed', next: [] });
       }
     }
+  });
+
+  it('gives an evidence bundle of the manifest and its units that verifies offline, and breaks at a changed byte', async () => {
+    const p = as.get('producer')!;
+    const ids = (await units(2)).sort();
+    await p.request('POST', `/api/units/${ids[0]}/weighings`, { eventId: eventId(), grossKg: '120', tareKg: '20', source: 'manual' });
+    const { manifest } = (await p.request('POST', '/api/manifests', draft(ids))).json();
+    await p.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId() });
+    await as.get('driver')!.request('POST', `/api/manifests/${manifest.id}/pickup`, { eventId: eventId(), vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
+    await ctx.sequencer.idle();
+    const res = await as.get('inspector')!.request('GET', `/api/manifests/${manifest.id}/evidence`);
+    expect(res.statusCode).toBe(200);
+    const bundle = res.json();
+    // 2 registrations, 1 weighing, created, signed, picked up, 2 loaded
+    expect(bundle.entries).toHaveLength(8);
+    expect(verifyEvidence(bundle, ctx.key.vkey).breaks).toEqual([]);
+    const bent = JSON.parse(JSON.stringify(bundle));
+    const body = Buffer.from(bent.entries[4].body, 'base64');
+    body[12] ^= 1;
+    bent.entries[4].body = body.toString('base64');
+    expect(verifyEvidence(bent, ctx.key.vkey).breaks[0]).toMatchObject({ index: bundle.entries[4].index, code: 'ENTRY_NOT_INCLUDED' });
+    expect((await as.get('producer2')!.request('GET', `/api/manifests/${manifest.id}/evidence`)).statusCode).toBe(403);
   });
 
   it('leaves a log that verifies and a read side, manifests included, that matches its replay', async () => {
