@@ -11,6 +11,7 @@ import { lockManifest } from './manifest-store.js';
 import { nextUnitState } from './unit-lifecycle.js';
 import type { UnitRow } from './unit-projection.js';
 import { lockUnit } from './unit-store.js';
+import { grams } from './unit-commands.js';
 import { runStep, type StepInput } from './write-step.js';
 
 interface Licence {
@@ -20,8 +21,6 @@ interface Licence {
   validUntil: string;
   methods: string[];
 }
-
-const grams = (kg: string | null) => (kg ? Math.round(Number(kg) * 1000) : 0);
 
 /** The licence that covers this treatment, or a LICENCE_SCOPE refusal saying why none does. */
 async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: string, at: string): Promise<Licence> {
@@ -44,7 +43,7 @@ async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: st
         AND left(convert_from(e.body, 'UTF8')::jsonb ->> 'at', 4) = $2`,
     [fit.id, at.slice(0, 4)],
   );
-  if (grams(kg) + grams(unit.netKg) > fit.tonnesPerYear * 1_000_000) {
+  if (grams(kg ?? '0') + grams(unit.netKg ?? '0') > fit.tonnesPerYear * 1_000_000) {
     throw new DomainError('LICENCE_SCOPE', `licence ${fit.id} allows ${fit.tonnesPerYear} t a year: this unit would exceed it`);
   }
   return fit;

@@ -14,18 +14,9 @@ import { mayRegister, nextUnitState, type UnitAction } from './unit-lifecycle.js
 import { lockUnit, saveUnitSql } from './unit-store.js';
 import { wasteCodeEntry } from './waste-codes.js';
 
-export interface Registration extends StepInput {
-  siteId: string;
-  wasteCode: string;
-  name: string;
-  hazards: string[];
-  physicalForm: string;
-  containerType: string;
-  volumeL: number;
-  components: string;
-  generationDate: string;
-  epc?: string;
-}
+/** What a producer states about a new unit; the rest of its row is derived. */
+export type Registration = StepInput &
+  Pick<UnitRow, 'siteId' | 'wasteCode' | 'name' | 'hazards' | 'physicalForm' | 'containerType' | 'volumeL' | 'components' | 'generationDate'> & { epc?: string };
 
 const now = () => new Date().toISOString();
 
@@ -148,7 +139,8 @@ export function tagUnit(ctx: CustodyContext, actor: Actor, unitId: string, step:
 
 /** Decimal kilograms as text, up to 3 decimals: no binary floats in sealed entries. */
 const KG = /^(0|[1-9][0-9]{0,6})(\.[0-9]{1,3})?$/;
-const grams = (kg: string) => {
+/** Decimal kilograms (at most 3 decimals) as whole grams. */
+export const grams = (kg: string) => {
   const [i, f = ''] = kg.split('.');
   return Number(i) * 1000 + Number(f.padEnd(3, '0'));
 };

@@ -21,15 +21,17 @@ function fromDb(r: Record<string, unknown>): UnitRow {
   row.lastLeafHash = Buffer.from(r.last_leaf_hash as Uint8Array).toString('base64');
   row.storedAt = r.stored_at ? new Date(r.stored_at as string).toISOString() : null;
   row.registeredAt = new Date(r.registered_at as string).toISOString();
-  row.generationDate = typeof r.generation_date === 'string' ? r.generation_date : (r.generation_date as Date).toISOString().slice(0, 10);
-  for (const k of ['grossKg', 'tareKg', 'netKg'] as const) row[k] = r[COLUMNS.find(([x]) => x === k)![1]] === null ? null : kg(r[COLUMNS.find(([x]) => x === k)![1]]);
+  row.grossKg = kg(r.gross_kg);
+  row.tareKg = kg(r.tare_kg);
+  row.netKg = kg(r.net_kg);
   row.volumeL = Number(row.volumeL);
   row.entries = Number(row.entries);
   return row;
 }
 
 /** numeric comes back as "200.000" or 200: keep the plain decimal form the entries carry. */
-const kg = (v: unknown) => {
+const kg = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
   const s = String(v);
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 };

@@ -4,28 +4,22 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8, parseVkey } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
-import { buildApp } from '../../server/app.js';
-import { createContext, type Context } from '../../server/context.js';
+import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { Client, registration } from '../helpers/api.js';
-import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
 
 describe.each(DRIVERS)('1,000 concurrent registrations on %s', (driver) => {
-  let place: TestPlace;
+  let opened: TestApp;
   let ctx: Context;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    place = await testPlace(driver);
-    ctx = await createContext(place.config({ seed: true }));
-    await ctx.sequencer.idle();
-    app = await buildApp(ctx);
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
   });
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await place?.dispose();
-  });
+  afterAll(() => opened?.close());
 
   it('seals every one, each with its own chain', async () => {
     const [a, b] = [await Client.as(app, 'producer'), await Client.as(app, 'producer2')];

@@ -7,25 +7,23 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519NoteSigner, encodeVkey, fromBase64, randomSeed, toBase64, verifyEvidence, type EvidenceBundle } from '../../ledger/index.js';
-import { buildApp } from '../../server/app.js';
-import { createContext, type Context } from '../../server/context.js';
+import type { Context } from '../../server/context.js';
 import { Client, eventId } from '../helpers/api.js';
-import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
 
 const run = promisify(execFile);
 
 describe.each(DRIVERS)('evidence bundles on %s', (driver) => {
-  let place: TestPlace;
+  let opened: TestApp;
   let ctx: Context;
   let app: FastifyInstance;
   let bundle: EvidenceBundle;
   let vkey: string;
 
   beforeAll(async () => {
-    place = await testPlace(driver);
-    ctx = await createContext(place.config({ seed: true }));
-    await ctx.sequencer.idle();
-    app = await buildApp(ctx);
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
     vkey = ctx.key.vkey;
     const producer = await Client.as(app, 'producer');
     const { unit } = await producer.register();
@@ -43,11 +41,7 @@ describe.each(DRIVERS)('evidence bundles on %s', (driver) => {
     expect(res.statusCode).toBe(200);
     bundle = res.json();
   });
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await place?.dispose();
-  });
+  afterAll(() => opened?.close());
 
   const copy = (): EvidenceBundle => JSON.parse(JSON.stringify(bundle));
   const codes = (b: EvidenceBundle, key = vkey) => verifyEvidence(b, key).breaks.map((x) => [x.index, x.code]);

@@ -3,18 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8, parseVkey, verifyEvidence } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
-import { buildApp } from '../../server/app.js';
-import { createContext, type Context } from '../../server/context.js';
+import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { loadPilotPark } from '../../server/registry/seed.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
-import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
 
 const park = loadPilotPark().park;
 const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
 
 describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
-  let place: TestPlace;
+  let opened: TestApp;
   let ctx: Context;
   let app: FastifyInstance;
   const as = new Map<Who, Client>();
@@ -28,17 +28,11 @@ describe.each(DRIVERS)('transfer manifests over HTTP on %s', (driver) => {
   });
 
   beforeAll(async () => {
-    place = await testPlace(driver);
-    ctx = await createContext(place.config({ seed: true }));
-    await ctx.sequencer.idle();
-    app = await buildApp(ctx);
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
     for (const w of ['producer', 'producer2', 'driver', 'driver2', 'operator', 'inspector', 'admin'] as Who[]) as.set(w, await Client.as(app, w));
   });
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await place?.dispose();
-  });
+  afterAll(() => opened?.close());
 
   const units = async (n: number) => Promise.all(Array.from({ length: n }, async () => (await as.get('producer')!.register()).unit.id));
 

@@ -1,17 +1,17 @@
 // Every route of the units API for every role (and for nobody): each gets exactly what it should.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.js';
-import { createContext, type Context } from '../../server/context.js';
+import type { Context } from '../../server/context.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId, registration, type Who } from '../helpers/api.js';
-import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
 
 type MatrixWho = Exclude<Who, 'driver2'>;
 const WHO: MatrixWho[] = ['driver', 'operator', 'inspector', 'admin', 'producer2', 'producer'];
 
 describe.each(DRIVERS)('role × route matrix on %s', (driver) => {
-  let place: TestPlace;
+  let opened: TestApp;
   let ctx: Context;
   let app: FastifyInstance;
   const as = new Map<MatrixWho, Client>();
@@ -19,18 +19,12 @@ describe.each(DRIVERS)('role × route matrix on %s', (driver) => {
   let serial = 100;
 
   beforeAll(async () => {
-    place = await testPlace(driver);
-    ctx = await createContext(place.config({ seed: true }));
-    await ctx.sequencer.idle();
-    app = await buildApp(ctx);
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
     for (const w of WHO) as.set(w, await Client.as(app, w));
     unitId = (await as.get('producer')!.register()).unit.id;
   });
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await place?.dispose();
-  });
+  afterAll(() => opened?.close());
 
   // Expected status per role; the producer comes last so that its successful step does not
   // change what the others are refused for.

@@ -4,18 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { fromUtf8, leafHash, parseVkey, toBase64 } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
-import { buildApp } from '../../server/app.js';
-import { createContext, type Context } from '../../server/context.js';
+import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { Client, eventId, personOf, registration, signClaim } from '../helpers/api.js';
-import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
 
 const TAG = '3315A537C8000440000F4241'; // GRAI-96 of company 6901234 (devices.md §3.2)
 const OTHER_TAG = '3315A537C8000440000F4242';
 
 describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
-  let place: TestPlace;
+  let opened: TestApp;
   let ctx: Context;
   let app: FastifyInstance;
   let producer: Client;
@@ -23,19 +23,13 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
   let unitId: string;
 
   beforeAll(async () => {
-    place = await testPlace(driver);
-    ctx = await createContext(place.config({ seed: true }));
-    await ctx.sequencer.idle();
-    app = await buildApp(ctx);
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
     await app.listen({ port: 0, host: '127.0.0.1' });
     producer = await Client.as(app, 'producer');
     producer2 = await Client.as(app, 'producer2');
   });
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await place?.dispose();
-  });
+  afterAll(() => opened?.close());
 
   const entryAt = async (index: number) => JSON.parse(fromUtf8((await ctx.reader.entry(index))!));
 
