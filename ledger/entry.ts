@@ -14,7 +14,7 @@ export const EVENT_TYPES = [
   'manifest.closed', 'manifest.cancelled', 'manifest.corrected',
   'vehicle.weighed', 'vehicle.sighted', 'finding.raised', 'finding.resolved', 'registry.changed',
   // added after the first vocabulary:
-  'unit.tagged',
+  'unit.tagged', 'manifest.sent_on',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -10,6 +10,7 @@ import { publicRoutes } from './routes/public.js';
 import { unitRoutes } from './routes/units.js';
 import { liveRoutes } from './routes/live.js';
 import { labelRoutes } from './routes/labels.js';
+import { manifestChangeRoutes } from './routes/manifest-changes.js';
 import { manifestRoutes } from './routes/manifests.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
@@ -33,6 +34,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
+  manifestChangeRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();

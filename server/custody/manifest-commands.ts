@@ -1,18 +1,20 @@
-// Transfer manifests, first steps: the producer drafts one (receiver, transport legs, units),
-// signs it, or cancels it before pickup. Pickup, handover, arrival and receipt follow.
+// Transfer manifests: the producer drafts one (receiver, transport legs, units), signs it, or
+// cancels it before pickup; drivers take custody leg by leg and leave the gate; the receiver's
+// gate sees the load arrive and the receiver decides on every unit. Steps a device recorded
+// offline carry its clock in `at` and the server's receipt time in `receivedAt`.
 import { randomUUID } from 'node:crypto';
-import { encodeEntry, leafHash, toBase64, type Envelope, type EventType } from '../../ledger/index.js';
+import type { EventType } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { checkParty, type ManifestAction } from './manifest-lifecycle.js';
 import { cstDay, formatManifestNumber } from './manifest-number.js';
+import { chainUnderManifest, envelope } from './manifest-entries.js';
 import { applyManifestEntry, type Leg, type ManifestRow } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';
-import type { SignatureRecord } from './signatures.js';
-import { applyUnitEntry, type UnitRow } from './unit-projection.js';
+import type { UnitRow } from './unit-projection.js';
 import { nextUnitState } from './unit-lifecycle.js';
-import { lockUnit, saveUnitSql } from './unit-store.js';
+import { lockUnit } from './unit-store.js';
 import { weights } from './unit-commands.js';
 import { runStep, type StepInput, type StepResult } from './write-step.js';
 
@@ -25,21 +27,37 @@ export interface ManifestDraft extends StepInput {
 
 const OPEN_UNIT_STATES = ['registered', 'stored', 'retrieved'];
 
-function envelope(actor: Actor, type: EventType, at: string, manifest: string, data: Record<string, unknown>, sig: SignatureRecord[], prev?: string): Envelope {
-  return { v: 1, type, at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, manifest, ...(prev ? { prev: { manifest: prev } } : {}), data, sig };
+/** The server's receipt time of a step recorded offline, kept beside the device's own clock. */
+const receipt = (s: StepInput) => (s.receivedAt ? { receivedAt: s.receivedAt } : {});
+
+/** Each leg's vehicle belongs to the leg's transporter. */
+export async function checkLegs(tx: Sql, legs: Leg[]): Promise<void> {
+  for (const [i, leg] of legs.entries()) {
+    const [v] = await tx.query<{ org_id: string; kind: string }>(
+      'SELECT v.org_id, o.kind FROM vehicles v JOIN organisations o ON o.id = v.org_id WHERE v.plate = $1',
+      [leg.vehiclePlate],
+    );
+    if (!v || v.org_id !== leg.transporterOrgId || v.kind !== 'transporter') {
+      throw new DomainError('BAD_MANIFEST', `leg ${i + 1}: ${leg.vehiclePlate} is not a vehicle of transporter ${leg.transporterOrgId}`);
+    }
+  }
+}
+
+/** The next number in the log's manifest numbering, on the step's day (China Standard Time). */
+export async function nextManifestNumber(ctx: CustodyContext, tx: Sql, at: string): Promise<string> {
+  const { yyyy, mm, dd } = cstDay(new Date(at));
+  const [seq] = await tx.query<{ next: number }>(
+    `INSERT INTO manifest_sequences (day, next) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE SET next = manifest_sequences.next + 1 RETURNING next`,
+    [`${yyyy}${mm}${dd}`],
+  );
+  return formatManifestNumber(ctx.manifestNumber, new Date(at), Number(seq.next));
 }
 
 async function checkDraft(tx: Sql, actor: Actor, d: ManifestDraft): Promise<void> {
   const bad = (m: string) => new DomainError('BAD_MANIFEST', m);
   const [receiver] = await tx.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [d.receiverOrgId]);
   if (receiver?.kind !== 'operator') throw bad(`${d.receiverOrgId} is not a licensed operator`);
-  for (const [i, leg] of d.legs.entries()) {
-    const [v] = await tx.query<{ org_id: string; kind: string }>(
-      'SELECT v.org_id, o.kind FROM vehicles v JOIN organisations o ON o.id = v.org_id WHERE v.plate = $1',
-      [leg.vehiclePlate],
-    );
-    if (!v || v.org_id !== leg.transporterOrgId || v.kind !== 'transporter') throw bad(`leg ${i + 1}: ${leg.vehiclePlate} is not a vehicle of transporter ${leg.transporterOrgId}`);
-  }
+  await checkLegs(tx, d.legs);
   const units = await tx.query<{ id: string; producer_org_id: string; state: string }>('SELECT id, producer_org_id, state FROM units WHERE id = ANY($1) FOR UPDATE', [d.unitIds]);
   for (const id of d.unitIds) {
     const u = units.find((x) => x.id === id);
@@ -61,12 +79,7 @@ export async function createManifest(ctx: CustodyContext, actor: Actor, d: Manif
   const claim = { eventId: d.eventId, action: 'manifest.create', subject: `org:${actor.orgId}`, at, data: claimData };
   return runStep(ctx, actor, d, claim, async (tx, sig) => {
     await checkDraft(tx, actor, d);
-    const { yyyy, mm, dd } = cstDay(new Date(at));
-    const [seq] = await tx.query<{ next: number }>(
-      `INSERT INTO manifest_sequences (day, next) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE SET next = manifest_sequences.next + 1 RETURNING next`,
-      [`${yyyy}${mm}${dd}`],
-    );
-    const number = formatManifestNumber(ctx.manifestNumber, new Date(at), Number(seq.next));
+    const number = await nextManifestNumber(ctx, tx, at);
     const id = randomUUID();
     const entry = envelope(actor, 'manifest.created', at, id, { ...claimData, number, producerOrgId: actor.orgId, eventId: d.eventId }, sig);
     return {
@@ -79,13 +92,27 @@ export async function createManifest(ctx: CustodyContext, actor: Actor, d: Manif
   });
 }
 
-async function manifestStep(ctx: CustodyContext, actor: Actor, id: string, step: StepInput, action: ManifestAction, type: EventType, data: Record<string, unknown>) {
+/**
+ * A step on the manifest's chain alone. `check` runs on the locked row after the party check and
+ * may refuse the step or add to its data.
+ */
+export async function manifestStep(
+  ctx: CustodyContext,
+  actor: Actor,
+  id: string,
+  step: StepInput,
+  action: ManifestAction,
+  type: EventType,
+  data: Record<string, unknown>,
+  check?: (m: ManifestRow, tx: Sql) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
+) {
   const at = step.at ?? new Date().toISOString();
   const claim = { eventId: step.eventId, action: type, subject: `manifest:${id}`, at, data };
   return runStep(ctx, actor, step, claim, async (tx, sig) => {
     const m = await lockManifest(tx, id);
     checkParty(m, action, actor);
-    const entry = envelope(actor, type, at, id, { ...data, eventId: step.eventId }, sig, m.lastLeafHash);
+    const more = (await check?.(m, tx)) ?? {};
+    const entry = envelope(actor, type, at, id, { ...data, ...more, ...receipt(step), eventId: step.eventId }, sig, m.lastLeafHash);
     return {
       entries: [entry],
       project: ([leaf], params) => {
@@ -99,7 +126,10 @@ async function manifestStep(ctx: CustodyContext, actor: Actor, id: string, step:
 export const signManifest = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput) => manifestStep(ctx, actor, id, s, 'sign', 'manifest.signed', { step: 'sign' });
 
 export const cancelManifest = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { reason: string }) =>
-  manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason });
+  manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason }, (m) => {
+    // Its units are already counted as sent on by the manifest that refused them.
+    if (m.onwardOf) throw new DomainError('TRANSITION_REFUSED', 'an onward manifest cannot be cancelled: correct its receiver or legs instead');
+  });
 
 /**
  * Pickup (leg 1) and handover (leg n): the leg's driver names the vehicle and scans the units
@@ -127,51 +157,19 @@ export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string,
       nextUnitState(unit.state, step === 'pick_up' ? 'load' : 'hand_over', actor.role);
       units.push(unit);
     }
-    const data = { step, leg, vehiclePlate: s.vehiclePlate, taken, missing, unexpected, eventId: s.eventId };
+    const data = { step, leg, vehiclePlate: s.vehiclePlate, taken, missing, unexpected, ...receipt(s), eventId: s.eventId };
     const unitType = step === 'pick_up' ? 'unit.loaded' : 'unit.handed_over';
-    return chainUnderManifest(actor, at, m, sig, envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash), units, () => ({ type: unitType, data: { manifestId: id, leg, eventId: s.eventId } }), 'first');
+    const own = envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash);
+    return chainUnderManifest(actor, at, m, sig, { before: [own] }, units, () => ({ type: unitType, data: { manifestId: id, leg, ...receipt(s), eventId: s.eventId } }));
   });
 }
 
-/**
- * The entries of a step that concerns the manifest and some of its units, chained in order: the
- * manifest's own entry first (a driver signing), last (the receiver signing) or not at all, each
- * unit's entry linked to its unit's chain and to the manifest's.
- */
-export function chainUnderManifest(
-  actor: Actor,
-  at: string,
-  m: ManifestRow,
-  sig: SignatureRecord[],
-  own: Envelope,
-  units: UnitRow[],
-  unitEntry: (u: UnitRow) => { type: EventType; data: Record<string, unknown> },
-  order: 'first' | 'last' | 'none',
-) {
-  const entries: Envelope[] = [];
-  let prev = m.lastLeafHash;
-  const add = (e: Envelope) => {
-    const linked = { ...e, prev: { ...(e.prev ?? {}), manifest: prev } };
-    entries.push(linked);
-    prev = toBase64(leafHash(encodeEntry(linked).body));
-  };
-  if (order === 'first') add(own);
-  for (const u of units) {
-    const { type, data } = unitEntry(u);
-    add({ v: 1, type, at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, unit: u.id, manifest: m.id, prev: { unit: u.lastLeafHash }, data, sig });
-  }
-  if (order === 'last') add(own);
-  return {
-    entries,
-    project: (leaves: Uint8Array[], params: unknown[]) => {
-      let row = m;
-      entries.forEach((e, i) => (row = applyManifestEntry(row, e, leaves[i])));
-      const offset = order === 'first' ? 1 : 0;
-      const unitRows = units.map((u, i) => applyUnitEntry(u, entries[i + offset], leaves[i + offset]));
-      return { response: row, sql: [saveManifestSql(row, params), ...unitRows.map((u) => saveUnitSql(u, params))] };
-    },
-  };
-}
+/** The driver of the current leg leaves the producer's (or a transfer point's) gate. */
+export const depart = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string }) =>
+  manifestStep(ctx, actor, id, s, 'depart', 'manifest.departed', { vehiclePlate: s.vehiclePlate }, (m) => {
+    const leg = m.legs[m.currentLeg];
+    if (s.vehiclePlate !== leg.vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg ${m.currentLeg + 1} is carried by ${leg.vehiclePlate}, not ${s.vehiclePlate}`);
+  });
 
 /** The receiver's gate: the load has arrived. */
 export const arrive = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string }) =>
@@ -189,7 +187,8 @@ export interface UnitDecision {
 
 /**
  * Receipt: the receiving operator decides on every unit that arrived — accepted, or refused with
- * a reason and a discrepancy type — weighing each where weighed, and signs the manifest last.
+ * a reason and a discrepancy type — weighing each where weighed, and signs the manifest last. A
+ * producer taking refused units back accepts them all, and that closes the manifest.
  */
 export async function receive(ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { decisions: UnitDecision[] }) {
   const at = s.at ?? new Date().toISOString();
@@ -203,7 +202,9 @@ export async function receive(ctx: CustodyContext, actor: Actor, id: string, s: 
     if (new Set(decided).size !== decided.length || decided.join() !== arrived.join()) {
       throw new DomainError('BAD_MANIFEST', `decide on each unit that arrived, once: ${arrived.join(', ')}`);
     }
+    const returned = m.receiverRole === 'producer';
     for (const d of decisions) {
+      if (!d.accept && returned) throw new DomainError('BAD_MANIFEST', `unit ${d.unitId}: its producer takes a returned unit back; it cannot refuse it`);
       if (!d.accept && (!d.reason || !d.discrepancy)) throw new DomainError('BAD_MANIFEST', `unit ${d.unitId}: a refusal needs a reason and a discrepancy type`);
     }
     const units: UnitRow[] = [];
@@ -215,14 +216,15 @@ export async function receive(ctx: CustodyContext, actor: Actor, id: string, s: 
     const accepted = decisions.filter((d) => d.accept).map((d) => d.unitId);
     const refused = decisions.filter((d) => !d.accept).map((d) => d.unitId);
     const outcome = refused.length === 0 ? 'accepted' : accepted.length === 0 ? 'refused' : 'partially_accepted';
-    const own = envelope(actor, 'manifest.received', at, id, { outcome, accepted, refused, eventId: s.eventId }, sig);
-    return chainUnderManifest(actor, at, m, sig, own, units, (u) => {
+    const own = envelope(actor, 'manifest.received', at, id, { outcome, accepted, refused, ...receipt(s), eventId: s.eventId }, sig);
+    const closing = envelope(actor, 'manifest.closed', at, id, { eventId: s.eventId }, sig);
+    return chainUnderManifest(actor, at, m, sig, { after: returned ? [own, closing] : [own] }, units, (u) => {
       const d = decisions.find((x) => x.unitId === u.id)!;
       const kg = d.grossKg !== undefined && d.tareKg !== undefined ? weights(d.grossKg, d.tareKg) : {};
       return {
         type: d.accept ? 'unit.received' : 'unit.refused',
-        data: { manifestId: id, ...kg, ...(d.accept ? {} : { reason: d.reason, discrepancy: d.discrepancy }), eventId: s.eventId },
+        data: { manifestId: id, ...kg, ...(d.accept ? {} : { reason: d.reason, discrepancy: d.discrepancy }), ...receipt(s), eventId: s.eventId },
       };
-    }, 'last');
+    });
   });
 }

@@ -6,30 +6,34 @@
 // still picked_up] → departed (gate) → arrived (receiver's gate) → received (receiver signs) →
 // closed (every unit treated or sent on). Cancel only before pickup. A correction after signing
 // is a new sealed version, approved by the parties it touches; it never changes the state.
+// Refused units leave on an onward manifest, drafted and signed by the refusing operator, to
+// another operator or back to their producer, who receives them (and that manifest closes).
 import { DomainError } from './errors.js';
 import type { Role } from './unit-lifecycle.js';
 
 export const MANIFEST_STATES = ['draft', 'signed', 'picked_up', 'departed', 'arrived', 'received', 'closed', 'cancelled'] as const;
 export type ManifestState = (typeof MANIFEST_STATES)[number];
-export const MANIFEST_ACTIONS = ['sign', 'cancel', 'pick_up', 'hand_over', 'depart', 'arrive', 'receive', 'close', 'correct', 'approve_correction'] as const;
+export const MANIFEST_ACTIONS = ['sign', 'cancel', 'pick_up', 'hand_over', 'depart', 'arrive', 'receive', 'close', 'send_on', 'correct', 'approve_correction'] as const;
 export type ManifestAction = (typeof MANIFEST_ACTIONS)[number];
 
 type Row = readonly [state: ManifestState, action: ManifestAction, role: Role, next: ManifestState];
 
 const BEFORE_CLOSE: ManifestState[] = ['signed', 'picked_up', 'departed', 'arrived', 'received'];
 
+/** Who sends: the producer, or the operator sending refused units onward. */
+const CONSIGNORS = ['producer', 'operator'] as const;
+/** Who receives: an operator, or the producer taking its refused units back. */
+const RECEIVERS = ['operator', 'producer'] as const;
+
 export const MANIFEST_TRANSITIONS: readonly Row[] = [
-  ['draft', 'sign', 'producer', 'signed'],
-  ['draft', 'cancel', 'producer', 'cancelled'],
-  ['signed', 'cancel', 'producer', 'cancelled'],
+  ...CONSIGNORS.flatMap((r) => [['draft', 'sign', r, 'signed'], ['draft', 'cancel', r, 'cancelled'], ['signed', 'cancel', r, 'cancelled']] as const),
   ['signed', 'pick_up', 'driver', 'picked_up'],
   ['picked_up', 'hand_over', 'driver', 'picked_up'],
   ['departed', 'hand_over', 'driver', 'picked_up'],
   ['picked_up', 'depart', 'driver', 'departed'],
-  ['picked_up', 'arrive', 'operator', 'arrived'],
-  ['departed', 'arrive', 'operator', 'arrived'],
-  ['arrived', 'receive', 'operator', 'received'],
-  ['received', 'close', 'operator', 'closed'],
+  ...RECEIVERS.flatMap((r) => [['picked_up', 'arrive', r, 'arrived'], ['departed', 'arrive', r, 'arrived'], ['arrived', 'receive', r, 'received'], ['received', 'close', r, 'closed']] as const),
+  // The receiver puts refused units on an onward manifest; this one stays received until closed.
+  ['received', 'send_on', 'operator', 'received'],
   // Corrections: proposed by a party that already signed, approved by the others; state kept.
   ...BEFORE_CLOSE.flatMap((s) => (['producer', 'driver', 'operator'] as const).flatMap((r) => [[s, 'correct', r, s] as const, [s, 'approve_correction', r, s] as const])),
 ];
@@ -57,8 +61,15 @@ export interface ManifestParties {
   legs: { transporterOrgId: string }[];
   currentLeg: number;
   /** A correction waiting for approvals: the organisations that have still to approve. */
-  correction?: { awaiting: string[] };
+  correction?: { awaiting: string[] } | null;
+  /** Set on an onward manifest (refused units sent on): its consignor is the refusing operator. */
+  onwardOf?: string | null;
+  /** 'producer' when refused units go back to their producer; otherwise an operator receives. */
+  receiverRole?: Role;
 }
+
+const consignorRole = (m: ManifestParties): Role => (m.onwardOf ? 'operator' : 'producer');
+const receiverRole = (m: ManifestParties): Role => m.receiverRole ?? 'operator';
 
 export interface Turn {
   action: ManifestAction;
@@ -74,7 +85,7 @@ export function whoActsNext(m: ManifestParties): Turn[] {
   const next = m.legs[m.currentLeg + 1];
   switch (m.state) {
     case 'draft':
-      return [{ action: 'sign', role: 'producer', orgId: m.producerOrgId }];
+      return [{ action: 'sign', role: consignorRole(m), orgId: m.producerOrgId }];
     case 'signed':
       return m.legs[0] ? [{ action: 'pick_up', role: 'driver', orgId: m.legs[0].transporterOrgId }] : [];
     case 'picked_up':
@@ -82,19 +93,19 @@ export function whoActsNext(m: ManifestParties): Turn[] {
       // The next leg's transporter takes over, or the load reaches the receiver's gate.
       return next
         ? [{ action: 'hand_over', role: 'driver', orgId: next.transporterOrgId }]
-        : [{ action: 'arrive', role: 'operator', orgId: m.receiverOrgId }];
+        : [{ action: 'arrive', role: receiverRole(m), orgId: m.receiverOrgId }];
     case 'arrived':
-      return [{ action: 'receive', role: 'operator', orgId: m.receiverOrgId }];
+      return [{ action: 'receive', role: receiverRole(m), orgId: m.receiverOrgId }];
     case 'received':
-      return [{ action: 'close', role: 'operator', orgId: m.receiverOrgId }];
+      return [{ action: 'close', role: receiverRole(m), orgId: m.receiverOrgId }];
     default:
       return [];
   }
 }
 
 function roleOf(m: ManifestParties, orgId: string): Role {
-  if (orgId === m.producerOrgId) return 'producer';
-  if (orgId === m.receiverOrgId) return 'operator';
+  if (orgId === m.producerOrgId) return consignorRole(m);
+  if (orgId === m.receiverOrgId) return receiverRole(m);
   return 'driver';
 }
 
@@ -105,11 +116,12 @@ function roleOf(m: ManifestParties, orgId: string): Role {
 export function checkParty(m: ManifestParties, action: ManifestAction, actor: { role: Role; orgId: string }): void {
   nextManifestState(m.state, action, actor.role);
   const turns = whoActsNext(m).filter((t) => t.action === action);
-  const mayCorrect = action === 'correct' && [m.producerOrgId, m.receiverOrgId, ...m.legs.map((l) => l.transporterOrgId)].includes(actor.orgId);
+  const mayCorrect = action === 'correct' && [m.producerOrgId, m.receiverOrgId, ...m.legs.map((l) => l.transporterOrgId)].includes(actor.orgId) && actor.role === roleOf(m, actor.orgId);
   const party =
     mayCorrect ||
     turns.some((t) => t.orgId === actor.orgId && t.role === actor.role) ||
-    (action === 'cancel' && actor.orgId === m.producerOrgId) ||
+    (action === 'cancel' && actor.orgId === m.producerOrgId && actor.role === consignorRole(m)) ||
+    (action === 'send_on' && actor.orgId === m.receiverOrgId) ||
     (action === 'depart' && actor.orgId === m.legs[m.currentLeg]?.transporterOrgId);
   if (!party) {
     const expected = turns.map((t) => `${t.role} of ${t.orgId}`).join(' or ') || 'nobody';

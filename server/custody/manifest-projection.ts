@@ -10,6 +10,21 @@ export interface Leg {
   vehiclePlate: string;
 }
 
+/** What a correction may change; legs already under way stay as they are. */
+export interface ManifestChanges {
+  plannedDate?: string;
+  receiverOrgId?: string;
+  legs?: Leg[];
+}
+
+export interface PendingCorrection {
+  version: number;
+  reason: string;
+  changes: ManifestChanges;
+  proposedBy: string;
+  awaiting: string[];
+}
+
 export interface ManifestRow {
   id: string;
   number: string;
@@ -23,11 +38,20 @@ export interface ManifestRow {
   createdAt: string;
   lastLeafHash: string;
   entries: number;
+  /** The manifest whose refused units this one carries on, if any. */
+  onwardOf: string | null;
+  receiverRole: 'operator' | 'producer';
+  /** Units of this manifest sent on under onward manifests. */
+  sentOn: string[];
+  /** 1, and one more for each approved correction. */
+  version: number;
+  correction: PendingCorrection | null;
 }
 
 const ACTION_OF: Partial<Record<Envelope['type'], ManifestAction>> = {
   'manifest.signed': 'sign',
   'manifest.cancelled': 'cancel',
+  'manifest.departed': 'depart',
   'manifest.arrived': 'arrive',
   'manifest.received': 'receive',
   'manifest.closed': 'close',
@@ -51,6 +75,11 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
       createdAt: e.at,
       lastLeafHash: leaf,
       entries: 1,
+      onwardOf: (d.onwardOf as { manifestId: string } | undefined)?.manifestId ?? null,
+      receiverRole: (d.receiverRole as 'producer' | undefined) ?? 'operator',
+      sentOn: [],
+      version: 1,
+      correction: null,
     };
   }
   if (!row) throw new DomainError('MANIFEST_NOT_FOUND', `manifest ${e.manifest} was not created before this entry`);
@@ -61,7 +90,32 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
     const leg = (e.data as { leg: number }).leg;
     return { ...row, state: nextManifestState(row.state, step, e.by.role as Role), currentLeg: leg, lastLeafHash: leaf, entries: row.entries + 1 };
   }
+  if (e.type === 'manifest.sent_on') {
+    nextManifestState(row.state, 'send_on', e.by.role as Role);
+    return { ...row, sentOn: [...row.sentOn, ...(d.units as string[])], lastLeafHash: leaf, entries: row.entries + 1 };
+  }
+  if (e.type === 'manifest.corrected') return { ...applyCorrection(row, e), lastLeafHash: leaf, entries: row.entries + 1 };
   const action = ACTION_OF[e.type];
   if (!action) throw new DomainError('TRANSITION_REFUSED', `${e.type} is not a manifest step handled yet`);
   return { ...row, state: nextManifestState(row.state, action, e.by.role as Role), lastLeafHash: leaf, entries: row.entries + 1 };
 }
+
+/** A correction proposed, approved or rejected; the last approval makes it the new version. */
+function applyCorrection(row: ManifestRow, e: Envelope): ManifestRow {
+  const d = e.data as { step: 'propose' | 'approve' | 'reject'; version: number; reason?: string; changes?: ManifestChanges; awaiting?: string[] };
+  const action: ManifestAction = d.step === 'propose' ? 'correct' : 'approve_correction';
+  nextManifestState(row.state, action, e.by.role as Role);
+  const pending = row.correction;
+  if (d.step === 'propose') {
+    if (pending) throw new DomainError('TRANSITION_REFUSED', `correction ${pending.version} is still waiting for approval`);
+    const proposal = { version: d.version, reason: d.reason!, changes: d.changes!, proposedBy: e.by.org!, awaiting: d.awaiting! };
+    return proposal.awaiting.length === 0 ? adopt(row, proposal) : { ...row, correction: proposal };
+  }
+  if (!pending || pending.version !== d.version) throw new DomainError('TRANSITION_REFUSED', `no correction ${d.version} is waiting for approval`);
+  if (!pending.awaiting.includes(e.by.org!)) throw new DomainError('NOT_IN_SCOPE', `correction ${d.version} does not wait for ${e.by.org}`);
+  if (d.step === 'reject') return { ...row, correction: null };
+  const awaiting = pending.awaiting.filter((o) => o !== e.by.org);
+  return awaiting.length === 0 ? adopt(row, pending) : { ...row, correction: { ...pending, awaiting } };
+}
+
+const adopt = (row: ManifestRow, c: PendingCorrection): ManifestRow => ({ ...row, ...c.changes, version: c.version, correction: null });

@@ -7,8 +7,10 @@ import type { ManifestRow } from './manifest-projection.js';
 const COLUMNS: [keyof ManifestRow, string][] = [
   ['id', 'id'], ['number', 'number'], ['state', 'state'], ['producerOrgId', 'producer_org_id'], ['receiverOrgId', 'receiver_org_id'],
   ['legs', 'legs'], ['currentLeg', 'current_leg'], ['unitIds', 'unit_ids'], ['plannedDate', 'planned_date'], ['createdAt', 'created_at'],
-  ['lastLeafHash', 'last_leaf_hash'], ['entries', 'entries'],
+  ['lastLeafHash', 'last_leaf_hash'], ['entries', 'entries'], ['onwardOf', 'onward_of'], ['receiverRole', 'receiver_role'],
+  ['sentOn', 'sent_on'], ['version', 'version'], ['correction', 'correction'],
 ];
+const JSON_COLUMNS = new Set<keyof ManifestRow>(['legs', 'unitIds', 'sentOn', 'correction']);
 const SELECT = `SELECT ${COLUMNS.map(([, c]) => `m.${c}`).join(', ')} FROM manifests m`;
 
 function fromDb(r: Record<string, unknown>): ManifestRow {
@@ -17,6 +19,7 @@ function fromDb(r: Record<string, unknown>): ManifestRow {
   row.createdAt = new Date(r.created_at as string).toISOString();
   row.currentLeg = Number(row.currentLeg);
   row.entries = Number(row.entries);
+  row.version = Number(row.version);
   return row;
 }
 
@@ -24,7 +27,7 @@ export function saveManifestSql(row: ManifestRow, params: unknown[]): string {
   const cols = COLUMNS.map(([, c]) => c);
   const values = COLUMNS.map(([k]) => {
     const v = row[k];
-    return `$${params.push(k === 'lastLeafHash' ? Buffer.from(row.lastLeafHash, 'base64') : k === 'legs' || k === 'unitIds' ? JSON.stringify(v) : v)}`;
+    return `$${params.push(k === 'lastLeafHash' ? Buffer.from(row.lastLeafHash, 'base64') : JSON_COLUMNS.has(k) && v !== null ? JSON.stringify(v) : v)}`;
   });
   return `INSERT INTO manifests (${cols.join(', ')}) VALUES (${values.join(', ')})
      ON CONFLICT (id) DO UPDATE SET ${cols.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
@@ -48,9 +51,9 @@ export function manifestScope(actor: Actor, params: unknown[]): string {
   const me = `$${params.length}`;
   switch (actor.role) {
     case 'producer':
-      return `m.producer_org_id = ${me}`;
     case 'operator':
-      return `m.receiver_org_id = ${me}`;
+      // The consignor and the receiver (an operator sends refused units on, a producer takes them back).
+      return `(m.producer_org_id = ${me} OR m.receiver_org_id = ${me})`;
     case 'driver':
       return `EXISTS (SELECT 1 FROM jsonb_array_elements(m.legs) l WHERE l->>'transporterOrgId' = ${me})`;
     case 'inspector':

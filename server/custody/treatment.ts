@@ -6,7 +6,7 @@ import type { Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
-import { chainUnderManifest } from './manifest-commands.js';
+import { chainUnderManifest } from './manifest-entries.js';
 import { lockManifest } from './manifest-store.js';
 import { nextUnitState } from './unit-lifecycle.js';
 import type { UnitRow } from './unit-projection.js';
@@ -59,10 +59,10 @@ export async function treatUnit(ctx: CustodyContext, actor: Actor, unitId: strin
     const unit = await lockUnit(tx, unitId);
     nextUnitState(unit.state, 'dispose', actor.role);
     const licence = await coveringLicence(tx, actor.orgId, unit, s.method, at);
-    // The manifest closes once none of its units is still open with its receiver.
-    const others = await tx.query<{ state: string }>('SELECT state FROM units WHERE id = ANY($1) AND id <> $2', [m.unitIds, unitId]);
-    const closes = others.every((u) => u.state === 'disposed');
+    // The manifest closes once each of its other units is treated or sent on.
+    const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1) AND id <> $2', [m.unitIds, unitId]);
+    const closes = others.every((u) => u.state === 'disposed' || m.sentOn.includes(u.id));
     const closing: Envelope = { v: 1, type: 'manifest.closed', at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, manifest: m.id, data: { eventId: s.eventId }, sig };
-    return chainUnderManifest(actor, at, m, sig, closing, [unit], () => ({ type: 'unit.disposed', data: { manifestId: m.id, method: s.method, licenceId: licence.id, eventId: s.eventId } }), closes ? 'last' : 'none');
+    return chainUnderManifest(actor, at, m, sig, { after: closes ? [closing] : [] }, [unit], () => ({ type: 'unit.disposed', data: { manifestId: m.id, method: s.method, licenceId: licence.id, eventId: s.eventId } }));
   });
 }

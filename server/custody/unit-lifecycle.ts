@@ -23,12 +23,14 @@ export const UNIT_TRANSITIONS: readonly Row[] = [
   ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'tag', 'producer', s] as const),
   ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'weigh', 'producer', s] as const),
   ...(['unloaded', 'received', 'refused'] as const).map((s) => [s, 'weigh', 'operator', s] as const),
-  // The driver scans the unit onto the truck at pickup.
-  ...(['registered', 'stored', 'retrieved'] as const).map((s) => [s, 'load', 'driver', 'loaded'] as const),
+  // The driver scans the unit onto the truck at pickup (a refused unit, onto an onward manifest).
+  ...(['registered', 'stored', 'retrieved', 'refused'] as const).map((s) => [s, 'load', 'driver', 'loaded'] as const),
   // The next leg's driver takes it over; at the receiver's site the operator accepts or refuses it.
   ['loaded', 'hand_over', 'driver', 'loaded'],
   ['loaded', 'receive', 'operator', 'received'],
   ['loaded', 'refuse', 'operator', 'refused'],
+  // A refused unit sent back: its producer takes it in, out of storage, free for a new manifest.
+  ['loaded', 'receive', 'producer', 'retrieved'],
   // Treatment (disposal or recovery) closes the unit.
   ['received', 'dispose', 'operator', 'disposed'],
 ];

@@ -15,6 +15,8 @@ export interface StepInput {
   at?: string;
   /** Compact JWS over the claim, by the actor's enrolled key. */
   signature?: string;
+  /** Set by the server, never by a client: when a step recorded offline reached it. */
+  receivedAt?: string;
 }
 
 export interface SealedRef {

@@ -141,6 +141,11 @@ export const manifests = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
     lastLeafHash: bytea('last_leaf_hash').notNull(),
     entries: integer('entries').notNull(),
+    onwardOf: text('onward_of'), // the manifest whose refused units this one carries on
+    receiverRole: text('receiver_role').notNull().default('operator'), // 'producer' when refused units go back
+    sentOn: jsonb('sent_on').notNull().default([]), // units sent on under onward manifests
+    version: integer('version').notNull().default(1),
+    correction: jsonb('correction'), // a correction waiting for approval
   },
   (t) => [index('manifests_producer').on(t.producerOrgId, t.state), index('manifests_receiver').on(t.receiverOrgId, t.state)],
 );
@@ -150,3 +155,29 @@ export const manifestSequences = pgTable('manifest_sequences', {
   day: text('day').primaryKey(),
   next: integer('next').notNull(),
 });
+
+/** Event ids a person's device reserved ahead, to record steps offline and send them later. */
+export const reservedEventIds = pgTable('reserved_event_ids', {
+  personId: text('person_id').notNull(),
+  eventId: text('event_id').notNull(),
+  reservedAt: timestamp('reserved_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.personId, t.eventId] })]);
+
+/**
+ * Steps recorded offline and sent later, kept whatever becomes of them: pending (an earlier step
+ * of the chain has not arrived yet), sealed, or conflict (refused against what is already sealed).
+ */
+export const offlineSteps = pgTable('offline_steps', {
+  personId: text('person_id').notNull(),
+  eventId: text('event_id').notNull(),
+  orgId: text('org_id').notNull(),
+  role: text('role').notNull(),
+  manifestId: text('manifest_id').notNull(),
+  kind: text('kind').notNull(),
+  body: jsonb('body').notNull(),
+  deviceAt: timestamp('device_at', { withTimezone: true, mode: 'string' }).notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull(),
+  status: text('status').notNull(), // pending | sealed | conflict
+  outcome: jsonb('outcome'),
+  settledAt: timestamp('settled_at', { withTimezone: true, mode: 'string' }),
+}, (t) => [primaryKey({ columns: [t.personId, t.eventId] }), index('offline_steps_manifest').on(t.manifestId, t.status)]);

@@ -1,4 +1,4 @@
-// Demo people, one per role (two producers, for the organisation-scope tests), with passwords
+// Demo people, one per role (two producers, drivers and operators, for the organisation-scope tests), with passwords
 // and signing keys derived from their ids. For the demo pilot park only: never for real use.
 import { createHash } from 'node:crypto';
 import { ed25519PublicKey, toBase64 } from '../../ledger/index.js';
@@ -18,6 +18,7 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { id: 'p-li-qiang', orgId: 'org-anyun', role: 'driver', name: '李强', username: 'driver', password: 'driver-demo' },
   { id: 'p-wu-gang', orgId: 'org-taihang', role: 'driver', name: '吴刚', username: 'driver2', password: 'driver2-demo' },
   { id: 'p-zhao-min', orgId: 'org-dongxin', role: 'operator', name: '赵敏', username: 'operator', password: 'operator-demo' },
+  { id: 'p-huang-lei', orgId: 'org-lvxun', role: 'operator', name: '黄磊', username: 'operator2', password: 'operator2-demo' },
   { id: 'p-sun-li', orgId: 'org-linhai-eeb', role: 'inspector', name: '孙丽', username: 'inspector', password: 'inspector-demo' },
   { id: 'p-zhou-admin', orgId: 'org-linhai-eeb', role: 'admin', name: '周管理', username: 'admin', password: 'admin-demo' },
 ];

@@ -6,40 +6,16 @@ import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import { arrive, cancelManifest, createManifest, receive, signManifest, takeCustody, type ManifestDraft, type UnitDecision } from '../custody/manifest-commands.js';
 import { MANIFEST_STATES, whoActsNext } from '../custody/manifest-lifecycle.js';
-import type { ManifestRow } from '../custody/manifest-projection.js';
 import { findManifests, manifestForActor } from '../custody/manifest-store.js';
-import type { StepResult } from '../custody/write-step.js';
+import { Legs, Manifest, ManifestMulti, ManifestStep, stepView, view } from './manifest-schemas.js';
 import { manifestEvidence } from '../custody/evidence.js';
 import type { LedgerReader } from '../../ledger/store/reader.js';
 import { DateOnly, Id, problems, SealedRef, StepFields, Strict, Text } from './schemas.js';
 
-const Turn = Type.Object({ action: Type.String(), role: Type.String(), orgId: Type.String() }, Strict);
-const Manifest = Type.Object(
-  {
-    id: Type.String(),
-    number: Type.String(),
-    state: Type.String(),
-    producerOrgId: Type.String(),
-    receiverOrgId: Type.String(),
-    legs: Type.Array(Type.Object({ transporterOrgId: Type.String(), vehiclePlate: Type.String() }, Strict)),
-    currentLeg: Type.Integer(),
-    unitIds: Type.Array(Type.String()),
-    plannedDate: Type.String(),
-    createdAt: Type.String(),
-    lastLeafHash: Type.String(),
-    entries: Type.Integer(),
-    next: Type.Array(Turn),
-  },
-  Strict,
-);
-const ManifestStep = Type.Object({ manifest: Manifest, entry: SealedRef, replayed: Type.Boolean() }, Strict);
-const ManifestMulti = Type.Object({ manifest: Manifest, entry: SealedRef, entries: Type.Array(SealedRef), replayed: Type.Boolean() }, Strict);
-const view = (m: ManifestRow) => ({ ...m, next: whoActsNext(m) });
-const stepView = (r: StepResult<ManifestRow>) => ({ manifest: view(r.response), entry: r.entry, replayed: r.replayed });
-
 export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; reader: LedgerReader; vkey: string }): void {
   const { tokens, custody } = deps;
   const producers = guard(tokens, ['producer']);
+  const producersOrOperators = guard(tokens, ['producer', 'operator']);
   const everyone = guard(tokens, ALL_ROLES);
   const secured = { security: [{ bearer: [] }], tags: ['manifests'] };
   const Params = Type.Object({ id: Id }, Strict);
@@ -53,7 +29,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
       body: Type.Object({
         ...StepFields,
         receiverOrgId: Id,
-        legs: Type.Array(Type.Object({ transporterOrgId: Id, vehiclePlate: Text(16) }, Strict), { minItems: 1, maxItems: 5 }),
+        legs: Legs,
         unitIds: Type.Array(Id, { minItems: 1, maxItems: 200 }),
         plannedDate: DateOnly,
       }, Strict),
@@ -65,8 +41,8 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/signature', {
-    preHandler: producers,
-    schema: { ...secured, description: 'The producer signs the draft.', params: Params, body: Type.Object({ ...StepFields }, Strict), response: stepResponses },
+    preHandler: producersOrOperators,
+    schema: { ...secured, description: 'The consignor signs the draft: the producer, or the operator sending refused units on.', params: Params, body: Type.Object({ ...StepFields }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await signManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string });
     return reply.code(r.replayed ? 200 : 201).send(stepView(r));
@@ -88,7 +64,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   }
 
   app.post('/api/manifests/:id/arrival', {
-    preHandler: guard(tokens, ['operator']),
+    preHandler: producersOrOperators, // an operator's gate, or a producer's taking refused units back
     schema: { ...secured, description: "The load has reached the receiver's gate.", params: Params, body: Type.Object({ ...StepFields, vehiclePlate: Text(16) }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await arrive(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; vehiclePlate: string });
@@ -96,7 +72,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/receipt', {
-    preHandler: guard(tokens, ['operator']),
+    preHandler: producersOrOperators,
     schema: {
       ...secured,
       description: 'The receiver decides on every unit that arrived (accept, or refuse with a reason and a quantity or type discrepancy), with its weights, and signs.',
@@ -120,7 +96,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/cancellation', {
-    preHandler: producers,
+    preHandler: producersOrOperators,
     schema: { ...secured, description: 'Cancel, only before pickup.', params: Params, body: Type.Object({ ...StepFields, reason: Text(300) }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await cancelManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; reason: string });

@@ -78,4 +78,18 @@ describe('manifest lifecycle table', () => {
     expect(() => checkParty(m, 'approve_correction', { role: 'producer', orgId: 'org-hengkang' })).not.toThrow();
     expect(() => checkParty(m, 'approve_correction', { role: 'driver', orgId: 'org-taihang' })).toThrow(DomainError);
   });
+
+  it('turns an onward manifest to its operator consignor and, going back, to the producer as receiver', () => {
+    const back: ManifestParties = { ...base('draft', -1, ['org-anyun']), producerOrgId: 'org-dongxin', receiverOrgId: 'org-hengkang', onwardOf: 'm-1', receiverRole: 'producer' };
+    expect(whoActsNext(back)).toEqual([{ action: 'sign', role: 'operator', orgId: 'org-dongxin' }]);
+    expect(() => checkParty(back, 'sign', { role: 'producer', orgId: 'org-hengkang' })).toThrow(DomainError);
+    checkParty(back, 'sign', { role: 'operator', orgId: 'org-dongxin' });
+    expect(whoActsNext({ ...back, state: 'picked_up', currentLeg: 0 })).toEqual([{ action: 'arrive', role: 'producer', orgId: 'org-hengkang' }]);
+    expect(whoActsNext({ ...back, state: 'arrived', currentLeg: 0 })).toEqual([{ action: 'receive', role: 'producer', orgId: 'org-hengkang' }]);
+    // a producer cannot cancel a manifest an operator sends, nor send refused units on
+    expect(() => checkParty(back, 'cancel', { role: 'producer', orgId: 'org-hengkang' })).toThrow(DomainError);
+    expect(() => checkParty(base('received', 0), 'send_on', { role: 'producer', orgId: 'org-hengkang' })).toThrow(DomainError);
+    checkParty(base('received', 0), 'send_on', { role: 'operator', orgId: 'org-dongxin' });
+    expect(() => checkParty(base('received', 0), 'send_on', { role: 'operator', orgId: 'org-lvxun' })).toThrow(/for|not/);
+  });
 });

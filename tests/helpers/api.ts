@@ -4,7 +4,7 @@ import { CompactSign, importJWK, type JWK } from 'jose';
 import { canonicalBytes } from '../../ledger/index.js';
 import { DEMO_PEOPLE, demoPrivateJwk } from '../../server/registry/demo-people.js';
 
-export type Who = 'producer' | 'producer2' | 'driver' | 'driver2' | 'operator' | 'inspector' | 'admin';
+export type Who = 'producer' | 'producer2' | 'driver' | 'driver2' | 'operator' | 'operator2' | 'inspector' | 'admin';
 
 export async function login(app: FastifyInstance, who: Who): Promise<string> {
   const p = DEMO_PEOPLE.find((x) => x.username === who)!;

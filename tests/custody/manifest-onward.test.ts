@@ -1,0 +1,182 @@
+// Beyond the straight path, over HTTP on both drivers: refused units sent on (to another
+// operator, back to their producer) with the sealed link between the manifests; corrections
+// proposed, approved and rejected; the driver leaving the gate.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromUtf8, parseVkey } from '../../ledger/index.js';
+import { auditLedger } from '../../ledger/store/audit/audit.js';
+import type { Context } from '../../server/context.js';
+import { compareReadSide } from '../../server/custody/replay.js';
+import { loadPilotPark } from '../../server/registry/seed.js';
+import { Client, eventId, type Who } from '../helpers/api.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
+
+const park = loadPilotPark().park;
+const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
+const leg = (org: string) => ({ transporterOrgId: org, vehiclePlate: plateOf(org) });
+
+describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
+  let opened: TestApp;
+  let ctx: Context;
+  let app: FastifyInstance;
+  const as = new Map<Who, Client>();
+  const entry = async (index: number) => JSON.parse(fromUtf8((await ctx.reader.entry(index))!));
+
+  beforeAll(async () => {
+    opened = await openTestApp(driver);
+    ({ ctx, app } = opened);
+    for (const w of ['producer', 'driver', 'driver2', 'operator', 'operator2', 'inspector'] as Who[]) as.set(w, await Client.as(app, w));
+  });
+  afterAll(() => opened?.close());
+
+  /** A step on a manifest; checks the status and returns the answer. */
+  const step = async (who: Who, id: string, path: string, body: object, status = 201) => {
+    const res = await as.get(who)!.request('POST', `/api/manifests/${id}/${path}`, { eventId: eventId(), ...body });
+    expect(res.statusCode, `${who} ${path}: ${res.body}`).toBe(status);
+    return res.json();
+  };
+  const manifest = async (id: string) => (await as.get('inspector')!.request('GET', `/api/manifests/${id}`)).json();
+  const unit = async (id: string) => (await as.get('producer')!.request('GET', `/api/units/${id}`)).json();
+
+  /** Drafted and signed by the producer, to org-dongxin over one leg by org-anyun. */
+  async function signedManifest(unitIds: string[], extra: object = {}) {
+    const res = await as.get('producer')!.request('POST', '/api/manifests', {
+      eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [leg('org-anyun')], unitIds, plannedDate: '2026-12-01', ...extra,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().manifest.id as string;
+    await step('producer', id, 'signature', {});
+    return id;
+  }
+
+  it('sends refused units on to another licensed operator and back to their producer, sealing the link both ways', async () => {
+    const p = as.get('producer')!;
+    const ids = [
+      (await p.register({ wasteCode: '900-401-06' })).unit.id, // accepted and treated
+      (await p.register({ wasteCode: '900-401-06' })).unit.id, // refused, on to org-lvxun (licensed for it)
+      (await p.register({ wasteCode: '271-001-02' })).unit.id, // refused, org-lvxun is not licensed for it: back to the producer
+    ];
+    const id = await signedManifest(ids);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('operator', id, 'receipt', {
+      decisions: [
+        { unitId: ids[0], accept: true, grossKg: '200', tareKg: '18' },
+        { unitId: ids[1], accept: false, reason: '桶体渗漏', discrepancy: 'quantity', grossKg: '120', tareKg: '18' },
+        { unitId: ids[2], accept: false, reason: '与申报废物类别不符', discrepancy: 'type' },
+      ],
+    });
+    const treated = await as.get('operator')!.request('POST', `/api/units/${ids[0]}/treatment`, { eventId: eventId(), method: 'D10' });
+    expect(treated.json().manifestState).toBe('received'); // two refused units are still here
+    const before = await manifest(id);
+
+    const onward = (who: Who, body: object, status = 201) =>
+      step(who, id, 'onward', { receiverOrgId: 'org-lvxun', legs: [leg('org-taihang')], plannedDate: '2026-12-03', ...body }, status);
+    expect((await onward('operator', { unitIds: [ids[0]] }, 409)).code).toBe('UNIT_UNAVAILABLE'); // treated, not refused
+    expect((await onward('operator', { unitIds: [ids[2]] }, 422)).code).toBe('LICENCE_SCOPE');
+    expect((await onward('operator', { unitIds: [ids[1]], receiverOrgId: 'org-dongxin' }, 422)).code).toBe('BAD_MANIFEST');
+    expect((await onward('operator', { unitIds: [ids[1]], receiverOrgId: 'org-anyun' }, 422)).code).toBe('BAD_MANIFEST');
+    await onward('operator2', { unitIds: [ids[1]] }, 403); // not this manifest's receiver
+    await onward('producer', { unitIds: [ids[1]] }, 403);
+
+    const sent = await onward('operator', { unitIds: [ids[1]] });
+    const next = sent.manifest;
+    expect(next).toMatchObject({ state: 'draft', producerOrgId: 'org-dongxin', receiverOrgId: 'org-lvxun', receiverRole: 'operator', onwardOf: id, unitIds: [ids[1]] });
+    expect(next.next).toEqual([{ action: 'sign', role: 'operator', orgId: 'org-dongxin' }]);
+    // The link, sealed both ways: the new manifest names the refusing one's last entry, and the
+    // refusing one's next entry names the new manifest's first.
+    const refs = (await as.get('operator')!.request('POST', `/api/manifests/${id}/onward`, { eventId: eventId(), receiverOrgId: 'org-lvxun', legs: [leg('org-taihang')], plannedDate: '2026-12-03', unitIds: [ids[1]] })).json();
+    expect(refs.code).toBe('UNIT_UNAVAILABLE'); // already sent on
+    const created = await entry(sent.entry.index);
+    expect(created).toMatchObject({ type: 'manifest.created', manifest: next.id, data: { onwardOf: { manifestId: id, number: before.number, leafHash: before.lastLeafHash } } });
+    expect(created.prev).toBeUndefined();
+    const sentOn = await entry(sent.entry.index + 1);
+    expect(sentOn).toMatchObject({ type: 'manifest.sent_on', manifest: id, prev: { manifest: before.lastLeafHash }, data: { onward: { manifestId: next.id, leafHash: sent.entry.leafHash }, units: [ids[1]] } });
+    expect(await manifest(id)).toMatchObject({ state: 'received', sentOn: [ids[1]] });
+    expect((await step('operator', next.id, 'cancellation', { reason: 'no' }, 409)).detail).toMatch(/correct its receiver or legs/);
+
+    // The last refused unit goes back to its producer: the refusing manifest closes in that step.
+    const back = await onward('operator', { unitIds: [ids[2]], receiverOrgId: 'org-hengkang', legs: [leg('org-anyun')] });
+    expect(back.manifest).toMatchObject({ receiverRole: 'producer', onwardOf: id });
+    expect(await manifest(id)).toMatchObject({ state: 'closed', sentOn: [ids[1], ids[2]], next: [] });
+    expect((await entry(back.entry.index + 2)).type).toBe('manifest.closed');
+
+    // Onward to org-lvxun: signed by the operator, carried by org-taihang, received and treated there.
+    await step('operator', next.id, 'signature', {});
+    await step('driver2', next.id, 'pickup', { vehiclePlate: plateOf('org-taihang'), scannedUnitIds: [ids[1]] });
+    await step('operator2', next.id, 'arrival', { vehiclePlate: plateOf('org-taihang') });
+    await step('operator2', next.id, 'receipt', { decisions: [{ unitId: ids[1], accept: true, grossKg: '119', tareKg: '18' }] });
+    const done = await as.get('operator2')!.request('POST', `/api/units/${ids[1]}/treatment`, { eventId: eventId(), method: 'D9' });
+    expect(done.json(), done.body).toMatchObject({ manifestId: next.id, manifestState: 'closed' });
+    expect(await unit(ids[1])).toMatchObject({ state: 'disposed' });
+
+    // Back to the producer: it takes the unit in (it cannot refuse it), which closes that manifest.
+    const ret = back.manifest.id;
+    await step('operator', ret, 'signature', {});
+    await step('driver', ret, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [ids[2]] });
+    expect((await manifest(ret)).next).toEqual([{ action: 'arrive', role: 'producer', orgId: 'org-hengkang' }]);
+    await step('operator', ret, 'arrival', { vehiclePlate: plateOf('org-anyun') }, 403);
+    await step('producer', ret, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('producer', ret, 'receipt', { decisions: [{ unitId: ids[2], accept: false, reason: 'x', discrepancy: 'type' }] }, 422);
+    const home = await step('producer', ret, 'receipt', { decisions: [{ unitId: ids[2], accept: true, grossKg: '90', tareKg: '18' }] });
+    expect(home.manifest).toMatchObject({ state: 'closed', next: [] });
+    expect(await unit(ids[2])).toMatchObject({ state: 'retrieved', netKg: '72' });
+    // …and the producer may send it again, on a new manifest of its own.
+    await signedManifest([ids[2]]);
+  });
+
+  it('applies a correction only once every party it touches approves; a rejection leaves the version as it was', async () => {
+    const [u] = [(await as.get('producer')!.register()).unit.id];
+    const id = await signedManifest([u]);
+    // Before pickup: a new planned date touches the transporter and the receiver.
+    const proposed = await step('producer', id, 'corrections', { reason: '车辆检修，改期', changes: { plannedDate: '2026-12-05' } });
+    expect(proposed.manifest).toMatchObject({ version: 1, plannedDate: '2026-12-01', correction: { version: 2, awaiting: ['org-anyun', 'org-dongxin'], proposedBy: 'org-hengkang' } });
+    expect(proposed.manifest.next.map((t: { action: string; orgId: string }) => `${t.action}:${t.orgId}`)).toEqual(['approve_correction:org-anyun', 'approve_correction:org-dongxin']);
+    await step('producer', id, 'corrections', { reason: 'again', changes: { plannedDate: '2026-12-06' } }, 409); // one at a time
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] }, 403); // approvals first
+    await step('driver2', id, 'corrections/2/answer', { approve: true }, 403); // not a party
+    await step('driver', id, 'corrections/3/answer', { approve: true }, 409); // no such version
+    await step('driver', id, 'corrections/2/answer', { approve: false }, 400); // a rejection needs a reason
+    expect((await step('driver', id, 'corrections/2/answer', { approve: true })).manifest.correction.awaiting).toEqual(['org-dongxin']);
+    const adopted = (await step('operator', id, 'corrections/2/answer', { approve: true })).manifest;
+    expect(adopted).toMatchObject({ version: 2, plannedDate: '2026-12-05', correction: null });
+
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] });
+    await step('producer', id, 'corrections', { reason: 'late', changes: { plannedDate: '2026-12-07' } }, 422); // past pickup
+    await step('producer', id, 'corrections', { reason: 'swap', changes: { legs: [leg('org-taihang')] } }, 422); // leg 1 is under way
+    await step('inspector', id, 'corrections', { reason: 'x', changes: { plannedDate: '2026-12-07' } }, 403);
+    // The receiver proposes another receiver; the producer rejects it: nothing changes.
+    const swap = await step('operator', id, 'corrections', { reason: '焚烧炉检修', changes: { receiverOrgId: 'org-lvxun' } });
+    expect(swap.manifest.correction.awaiting).toEqual(['org-hengkang', 'org-lvxun']);
+    const rejected = (await step('producer', id, 'corrections/3/answer', { approve: false, reason: '乙方资质不含该类别' })).manifest;
+    expect(rejected).toMatchObject({ version: 2, receiverOrgId: 'org-dongxin', correction: null });
+    // The driver adds a second leg: org-taihang must agree, then it is org-taihang's turn to take over.
+    const added = await step('driver', id, 'corrections', { reason: '中转', changes: { legs: [leg('org-anyun'), leg('org-taihang')] } });
+    expect(added.manifest.correction).toMatchObject({ version: 3, awaiting: ['org-dongxin', 'org-hengkang', 'org-taihang'] });
+    for (const who of ['operator', 'producer', 'driver2'] as Who[]) await step(who, id, 'corrections/3/answer', { approve: true });
+    const now = await manifest(id);
+    expect(now).toMatchObject({ version: 3, legs: [leg('org-anyun'), leg('org-taihang')], next: [{ action: 'hand_over', role: 'driver', orgId: 'org-taihang' }] });
+    // Every version and every answer is on the manifest's chain.
+    const chain = await ctx.db.sql.query<{ body: Uint8Array }>(`SELECT body FROM ledger_entries WHERE manifest_id = $1 AND type = 'manifest.corrected' ORDER BY idx`, [id]);
+    expect(chain.map((r) => JSON.parse(fromUtf8(r.body)).data.step)).toEqual(['propose', 'approve', 'approve', 'propose', 'reject', 'propose', 'approve', 'approve', 'approve']);
+  });
+
+  it('records the driver leaving the gate with the leg\'s vehicle only', async () => {
+    const [u] = [(await as.get('producer')!.register()).unit.id];
+    const id = await signedManifest([u]);
+    await step('driver', id, 'departure', { vehiclePlate: plateOf('org-anyun') }, 409); // not picked up yet
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] });
+    await step('driver2', id, 'departure', { vehiclePlate: plateOf('org-taihang') }, 403);
+    await step('driver', id, 'departure', { vehiclePlate: plateOf('org-taihang') }, 422);
+    const left = await step('driver', id, 'departure', { vehiclePlate: plateOf('org-anyun') });
+    expect(left.manifest).toMatchObject({ state: 'departed', next: [{ action: 'arrive', role: 'operator', orgId: 'org-dongxin' }] });
+    expect(await entry(left.entry.index)).toMatchObject({ type: 'manifest.departed', data: { vehiclePlate: plateOf('org-anyun') } });
+  });
+
+  it('leaves a log that verifies and a read side that matches its replay', async () => {
+    await ctx.sequencer.idle();
+    expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
+    expect(await compareReadSide(ctx.db.sql)).toEqual([]);
+  });
+});
