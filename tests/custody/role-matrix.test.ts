@@ -7,7 +7,7 @@ import { Client, eventId, registration, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
 
-type MatrixWho = Exclude<Who, 'driver2'>;
+type MatrixWho = Exclude<Who, 'driver2' | 'operator2'>;
 const WHO: MatrixWho[] = ['driver', 'operator', 'inspector', 'admin', 'producer2', 'producer'];
 
 describe.each(DRIVERS)('role × route matrix on %s', (driver) => {
