@@ -92,4 +92,32 @@ describe('manifest lifecycle table', () => {
     checkParty(base('received', 0), 'send_on', { role: 'operator', orgId: 'org-dongxin' });
     expect(() => checkParty(base('received', 0), 'send_on', { role: 'operator', orgId: 'org-lvxun' })).toThrow(/for|not/);
   });
+
+  it('walks every path of the table from draft to an end, each step by its party and refused to anyone else', () => {
+    const moves = MANIFEST_TRANSITIONS.filter(([s, a, , n]) => s !== n || a === 'hand_over'); // hand_over keeps the state but moves a leg
+    const paths: (typeof moves)[] = [];
+    const walk = (state: ManifestState, path: typeof moves, legs: number) => {
+      if (state === 'closed' || state === 'cancelled') return void paths.push(path);
+      for (const mv of moves.filter(([s, a]) => s === state && !(a === 'hand_over' && legs === 2) && !(a === 'arrive' && legs < 2))) {
+        if (mv[2] !== 'producer' && mv[2] !== 'driver' && mv[2] !== 'operator') continue;
+        if ((mv[1] === 'arrive' || mv[1] === 'receive' || mv[1] === 'close') && mv[2] !== 'operator') continue; // returns are walked below
+        if ((mv[1] === 'sign' || mv[1] === 'cancel') && mv[2] !== 'producer') continue;
+        walk(mv[3], [...path, mv], mv[1] === 'hand_over' ? legs + 1 : mv[1] === 'pick_up' ? 1 : legs);
+      }
+    };
+    walk('draft', [], 0); // a two-leg manifest: the load arrives after the second leg
+    expect(paths.length).toBeGreaterThanOrEqual(6);
+    for (const path of paths) {
+      const m = base('draft');
+      for (const [, action, role, next] of path) {
+        const party = action === 'depart' ? m.legs[m.currentLeg].transporterOrgId : action === 'cancel' ? m.producerOrgId : whoActsNext(m).find((t) => t.action === action)!.orgId;
+        expect(() => checkParty(m, action, { role, orgId: 'org-boyuan' }), `${action} by a stranger`).toThrow(DomainError);
+        for (const other of ROLES.filter((r) => r !== role)) expect(() => checkParty(m, action, { role: other, orgId: party })).toThrow(DomainError);
+        checkParty(m, action, { role, orgId: party });
+        m.state = next;
+        if (action === 'pick_up' || action === 'hand_over') m.currentLeg++;
+      }
+      expect(whoActsNext(m), path.map(([, a]) => a).join(' → ')).toEqual([]);
+    }
+  });
 });
