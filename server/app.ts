@@ -13,6 +13,7 @@ import { labelRoutes } from './routes/labels.js';
 import { manifestChangeRoutes } from './routes/manifest-changes.js';
 import { manifestRoutes } from './routes/manifests.js';
 import { offlineRoutes } from './routes/offline.js';
+import { findingRoutes } from './routes/findings.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -37,6 +38,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   manifestChangeRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   offlineRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  findingRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();

@@ -6,6 +6,28 @@ import { algorithmOf, type SignatureRecord } from './signatures.js';
 
 export class EnrolledKeys {
   private readonly keys = new Map<string, JWK>();
+  /** Subjects named by the entries of recent signed steps, by signer and event id (bounded). */
+  private readonly steps = new Map<string, Set<string>>();
+
+  /**
+   * What a step's claim may name as its subject, given one of its entries: the unit or manifest
+   * the entry concerns, the site a unit was registered at, the organisation that drafted a
+   * manifest (or the manifest an onward one continues), and whatever the step's earlier entries
+   * named — a manifest closed by its last unit's treatment was signed over that unit.
+   */
+  private stepSubjects(step: string, e: Envelope): Set<string> {
+    const d = e.data as { siteId?: string; onwardOf?: { manifestId?: string } };
+    const subjects = this.steps.get(step) ?? new Set<string>();
+    if (e.unit) subjects.add(`unit:${e.unit}`);
+    if (e.manifest) subjects.add(`manifest:${e.manifest}`);
+    if (e.type.startsWith('finding.')) subjects.add(`finding:${(e.data as { findingId?: string }).findingId}`);
+    if (e.type === 'unit.registered') subjects.add(`site:${d.siteId}`);
+    if (e.type === 'manifest.created') subjects.add(d.onwardOf?.manifestId ? `manifest:${d.onwardOf.manifestId}` : `org:${e.by.org}`);
+    this.steps.delete(step);
+    this.steps.set(step, subjects);
+    if (this.steps.size > 10_000) this.steps.delete(this.steps.keys().next().value!);
+    return subjects;
+  }
 
   /** Follow the registry: a person record with a public key enrols it. */
   learn(e: Envelope): void {
@@ -32,9 +54,9 @@ export class EnrolledKeys {
         problems.push(`the signature by ${s.by} does not verify with the key the log enrolled for it`);
         continue;
       }
-      const data = e.data as { eventId?: string; siteId?: string };
-      const subject = e.type === 'unit.registered' ? `site:${data.siteId}` : `unit:${e.unit}`;
-      if (claim.eventId !== data.eventId || claim.at !== e.at || claim.subject !== subject) {
+      const eventId = (e.data as { eventId?: string }).eventId;
+      const subjects = this.stepSubjects(`${s.by} ${eventId}`, e);
+      if (claim.eventId !== eventId || claim.at !== e.at || !subjects.has(claim.subject ?? '')) {
         problems.push(`the signature by ${s.by} is over another step (event ${claim.eventId}, ${claim.subject}, ${claim.at})`);
       }
       if (`person:${e.by.person}` !== s.by && `device:${e.by.device}` !== s.by) problems.push(`signed by ${s.by}, but the entry names another actor`);

@@ -16,7 +16,8 @@ export type DomainCode =
   | 'MANIFEST_NOT_FOUND'
   | 'BAD_MANIFEST'
   | 'UNIT_UNAVAILABLE'
-  | 'LICENCE_SCOPE';
+  | 'LICENCE_SCOPE'
+  | 'FINDING_NOT_FOUND';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -36,6 +37,7 @@ const STATUS: Record<DomainCode, number> = {
   BAD_MANIFEST: 422,
   UNIT_UNAVAILABLE: 409,
   LICENCE_SCOPE: 422,
+  FINDING_NOT_FOUND: 404,
 };
 
 export class DomainError extends Error {

@@ -12,10 +12,12 @@ import { applyManifestEntry, type ManifestRow } from './manifest-projection.js';
 import { saveManifest } from './manifest-store.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
+import { applyFindingEntry, saveFinding, type FindingRow } from '../findings/finding-store.js';
 
 interface Replayed {
   units: Map<string, UnitRow>;
   manifests: Map<string, ManifestRow>;
+  findings: Map<string, FindingRow>;
   registry: Envelope[];
   breaks: Break[];
 }
@@ -34,6 +36,7 @@ async function* allEntries(sql: Sql): AsyncGenerator<{ index: number; body: Uint
 export async function replayLog(sql: Sql): Promise<Replayed> {
   const units = new Map<string, UnitRow>();
   const manifests = new Map<string, ManifestRow>();
+  const findings = new Map<string, FindingRow>();
   const registry: Envelope[] = [];
   const breaks: Break[] = [];
   const broken = new Set<string>(); // chains ("unit:…", "manifest:…") whose replay already failed: one break each
@@ -63,16 +66,19 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
     if (e.type === 'registry.changed') {
       registry.push(e);
       keys.learn(e);
+    } else if (e.type.startsWith('finding.')) {
+      const id = (e.data as { findingId: string }).findingId;
+      follow(findings, 'finding', id, index, (row) => applyFindingEntry(row, e));
     } else {
       // An entry may be on two chains (a unit loaded under a manifest): both rows follow it.
       if (e.manifest) follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
       if (e.unit && e.type.startsWith('unit.')) follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
     }
   }
-  return { units, manifests, registry, breaks };
+  return { units, manifests, findings, registry, breaks };
 }
 
-const READ_SIDE = ['manifests', 'units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
+const READ_SIDE = ['findings', 'manifests', 'units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
 
 /** Recreate the read side from the log, in one transaction. Accounts and event ids are kept. */
 export async function rebuildReadSide(sql: Sql): Promise<{ units: number; registry: number }> {
@@ -83,6 +89,7 @@ export async function rebuildReadSide(sql: Sql): Promise<{ units: number; regist
     for (const e of replayed.registry) await applyRegistryEntry(tx, e);
     for (const u of replayed.units.values()) await saveUnit(tx, u);
     for (const m of replayed.manifests.values()) await saveManifest(tx, m);
+    for (const f of replayed.findings.values()) await saveFinding(tx, f);
   });
   return { units: replayed.units.size, registry: replayed.registry.length };
 }
@@ -107,6 +114,7 @@ export async function compareReadSide(sql: Sql): Promise<Break[]> {
       for (const e of replayed.registry) await applyRegistryEntry(tx, e);
       for (const u of replayed.units.values()) await saveUnit(tx, u);
       for (const m of replayed.manifests.values()) await saveManifest(tx, m);
+      for (const f of replayed.findings.values()) await saveFinding(tx, f);
       for (const t of READ_SIDE) {
         const key = KEY[t] ?? 'id';
         const rows = await tx.query<{ side: string; key: string }>(

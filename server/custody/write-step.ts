@@ -79,14 +79,18 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
           params,
         );
         if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
-        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)) };
+        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
       });
       if (outcome.kind === 'replay') {
-        const entries = await Promise.all(outcome.entries.map((r) => sealedRef(ctx.sql, r)));
+        const entries = await Promise.all(outcome.entries.map((r, i) => sealedRef(ctx.sql, r, outcome.indices?.[i])));
         return { response: outcome.response, entry: entries[0], entries, replayed: true };
       }
       const sealed = await Promise.all(outcome.intakeIds.map((id) => ctx.sequencer.sealIntake(id)));
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
+      if (outcome.subjectless) {
+        // An entry with no unit or manifest cannot be found by subject: keep its index for retries.
+        await ctx.sql.query(`UPDATE client_events SET response = jsonb_set(response, '{indices}', $3::jsonb) WHERE person_id = $1 AND event_id = $2`, [actor.personId, step.eventId, JSON.stringify(entries.map((e) => e.index))]);
+      }
       return { response: outcome.response, entry: entries[0], entries, replayed: false };
     } catch (e) {
       // A unique key refused the step: the same event id taken concurrently (answer it as a
@@ -98,10 +102,10 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
 }
 
 type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
-type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[] };
+type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[]; indices?: number[] };
 
 async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
-  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[] } }>(
+  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[]; indices?: number[] } }>(
     'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
     [personId, eventId],
   );
@@ -109,15 +113,15 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
   if (toBase64(row.request_hash) !== toBase64(requestHash)) {
     throw new DomainError('EVENT_ID_REUSED', `event id ${eventId} was already used for a different step`);
   }
-  return { kind: 'replay', response: row.response.response, entries: row.response.entries };
+  return { kind: 'replay', response: row.response.response, entries: row.response.entries, indices: row.response.indices };
 }
 
 /** The ledger index of a replayed step's entry, once the sequencer has sealed it. */
-async function sealedRef(sql: Sql, r: EntryRef): Promise<SealedRef> {
-  // Entries are found through the subject's index, then by leaf hash.
-  const [column, subject] = r.unitId ? ['unit_id', r.unitId] : ['manifest_id', r.manifestId ?? null];
+async function sealedRef(sql: Sql, r: EntryRef, known?: number): Promise<SealedRef> {
+  // Entries are found through the subject's index (or their recorded index), then by leaf hash.
+  const [where, key] = r.unitId ? ['unit_id = $1', r.unitId] : r.manifestId ? ['manifest_id = $1', r.manifestId] : ['idx = $1', known ?? -1];
   for (let wait = 0; wait < 200; wait++) {
-    const [row] = await sql.query<{ idx: unknown }>(`SELECT idx FROM ledger_entries WHERE ${column} = $1 AND leaf_hash = $2`, [subject, Buffer.from(r.leafHash, 'base64')]);
+    const [row] = await sql.query<{ idx: unknown }>(`SELECT idx FROM ledger_entries WHERE ${where} AND leaf_hash = $2`, [key, Buffer.from(r.leafHash, 'base64')]);
     if (row) return { index: Number(row.idx), leafHash: r.leafHash };
     await new Promise((res) => setTimeout(res, 25)); // still in intake
   }

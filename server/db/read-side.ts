@@ -181,3 +181,26 @@ export const offlineSteps = pgTable('offline_steps', {
   outcome: jsonb('outcome'),
   settledAt: timestamp('settled_at', { withTimezone: true, mode: 'string' }),
 }, (t) => [primaryKey({ columns: [t.personId, t.eventId] }), index('offline_steps_manifest').on(t.manifestId, t.status)]);
+
+/** Findings (breaks in the record): the read side of `finding.raised` and `finding.resolved`. */
+export const findings = pgTable('findings', {
+  id: text('id').primaryKey(),
+  key: text('key').notNull().unique(), // what was found, where: the same break is never raised twice
+  code: text('code').notNull(),
+  severity: text('severity').notNull(),
+  status: text('status').notNull(), // open | resolved
+  subjects: jsonb('subjects').notNull(),
+  orgIds: jsonb('org_ids').notNull(),
+  evidence: jsonb('evidence').notNull(), // ledger indices
+  detail: text('detail').notNull(),
+  raisedAt: timestamp('raised_at', { withTimezone: true, mode: 'string' }).notNull(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'string' }),
+  resolvedBy: text('resolved_by'),
+  resolution: text('resolution'),
+}, (t) => [index('findings_status').on(t.status, t.severity)]);
+
+/** How far the finding rules have read the log: the next index to read. Not derived from the log. */
+export const findingCursor = pgTable('finding_cursor', {
+  id: integer('id').primaryKey(),
+  nextIndex: bigint('next_index', { mode: 'number' }).notNull(),
+});
