@@ -33,9 +33,14 @@ export interface Config {
   gs1CompanyPrefixes: string[];
   /** Manifest number template (HAZLEDGER_MANIFEST_NUMBER) and 2-digit province code (HAZLEDGER_PROVINCE, default 33, Zhejiang). */
   manifestNumber: { template: string; province: string };
+  /** Seed a few weeks of demo park history after the registry on an empty log (HAZLEDGER_DEMO, default on). */
+  demo: boolean;
+  /** Seed of the demo history's plan (HAZLEDGER_DEMO_SEED, default 20261128): the same seed, the same history. */
+  demoSeed: number;
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
+export const DEFAULT_DEMO_SEED = 20261128;
 
 type Env = Record<string, string | undefined>;
 
@@ -77,6 +82,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     publicUrl: (env.HAZLEDGER_PUBLIC_URL || `http://localhost:${env.PORT || 8080}`).replace(/\/+$/, ''),
     gs1CompanyPrefixes: (env.HAZLEDGER_GS1_PREFIXES || '6901234').split(',').map((p) => p.trim()).filter(Boolean),
     manifestNumber: { template: env.HAZLEDGER_MANIFEST_NUMBER || DEFAULT_MANIFEST_NUMBER, province: env.HAZLEDGER_PROVINCE || '33' },
+    demo: flag(env, 'HAZLEDGER_DEMO', true),
+    demoSeed: int(env, 'HAZLEDGER_DEMO_SEED', DEFAULT_DEMO_SEED, 0, 2 ** 32 - 1),
     ...overrides,
   };
 }

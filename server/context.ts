@@ -9,6 +9,8 @@ import { seedRegistry } from './registry/seed.js';
 import { loadJwtSecret, Tokens } from './auth/tokens.js';
 import type { CustodyContext } from './custody/context.js';
 import { LiveHub } from './live.js';
+import { buildPlan } from './demo/plan.js';
+import { registryTime, seedDemoHistory } from './demo/seed-history.js';
 
 export interface Context {
   config: Config;
@@ -25,34 +27,48 @@ export interface Context {
 export interface ContextHooks {
   onBatch?: (r: BatchReport) => void;
   onError?: (e: Error) => void;
+  /** Progress lines of the demo history seed (HAZLEDGER_DEMO). */
+  onDemo?: (message: string) => void;
 }
 
 export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  let sequencer: Sequencer | undefined;
   try {
     const key = loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey });
     await initLog(db.sql, key.signer);
     const live = new LiveHub(db.sql);
-    const sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...hooks, onSealed: (e) => live.publish(e) });
-    if (config.seed) await seedRegistry(db.sql);
+    const { onDemo, ...sequencerHooks } = hooks;
+    sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...sequencerHooks, onSealed: (e) => live.publish(e) });
+    // With the demo history on, the registry is dated the day before the history begins.
+    const now = new Date();
+    const plan = config.demo ? buildPlan(config.demoSeed) : undefined;
+    if (config.seed) await seedRegistry(db.sql, plan ? registryTime(plan, now) : now);
     sequencer.drainIntake();
     const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
     const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl, manifestNumber: config.manifestNumber };
+    if (plan) {
+      // The registry is sealed first; the history only goes into a log that holds nothing else.
+      await sequencer.idle();
+      await seedDemoHistory(custody, plan, { now, log: onDemo });
+    }
+    const seq = sequencer;
     return {
       config,
       db,
       key,
-      sequencer,
+      sequencer: seq,
       tokens,
       custody,
       live,
       reader: new LedgerReader(db.sql),
       async close() {
-        await sequencer.close();
+        await seq.close();
         await db.close();
       },
     };
   } catch (e) {
+    await sequencer?.close();
     await db.close();
     throw e;
   }

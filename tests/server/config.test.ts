@@ -8,6 +8,17 @@ describe('configuration', () => {
     expect(c.dataDir).toMatch(/\/data$/);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.publicUrl).toBe('http://localhost:8080');
+    expect(c).toMatchObject({ demo: true, demoSeed: 20261128 });
+  });
+
+  it('turns the demo history off with HAZLEDGER_DEMO=0 and reads its seed', () => {
+    for (const off of ['0', 'false', 'no', 'off', 'FALSE']) expect(loadConfig({ HAZLEDGER_DEMO: off }).demo, off).toBe(false);
+    for (const on of ['1', 'true', 'yes', 'on', '']) expect(loadConfig({ HAZLEDGER_DEMO: on }).demo, on).toBe(true);
+    expect(loadConfig({ HAZLEDGER_DEMO_SEED: '42' }).demoSeed).toBe(42);
+    expect(loadConfig({ HAZLEDGER_DEMO_SEED: '4294967295' }).demoSeed).toBe(2 ** 32 - 1);
+    expect(() => loadConfig({ HAZLEDGER_DEMO: 'maybe' })).toThrow(/HAZLEDGER_DEMO must be 0 or 1/);
+    expect(() => loadConfig({ HAZLEDGER_DEMO_SEED: '-1' })).toThrow(/HAZLEDGER_DEMO_SEED must be an integer/);
+    expect(() => loadConfig({ HAZLEDGER_DEMO_SEED: 'abc' })).toThrow(/HAZLEDGER_DEMO_SEED/);
   });
 
   it('reads the environment', () => {

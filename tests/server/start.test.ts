@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hz-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function env(port: number): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, HAZLEDGER_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const e: NodeJS.ProcessEnv = { ...process.env, HAZLEDGER_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HAZLEDGER_DEMO: '0' };
   delete e.DATABASE_URL;
   return e;
 }
