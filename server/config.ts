@@ -1,6 +1,7 @@
 // The only reader of the environment. Everything else takes a Config.
 import { resolve } from 'node:path';
 import { checkManifestNumberFormat, DEFAULT_MANIFEST_NUMBER } from './custody/manifest-number.js';
+import { DEFAULT_LIMITS, type FindingLimits } from './findings/limits.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8080). */
@@ -37,6 +38,10 @@ export interface Config {
   demo: boolean;
   /** Seed of the demo history's plan (HAZLEDGER_DEMO_SEED, default 20261128): the same seed, the same history. */
   demoSeed: number;
+  /** Run the finding rules over the log (HAZLEDGER_FINDINGS, default on). */
+  findings: boolean;
+  /** Their tolerances and time limits (HAZLEDGER_FINDING_*; defaults in server/findings/limits.ts). */
+  findingLimits: FindingLimits;
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
@@ -52,6 +57,27 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return n;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function findingLimits(env: Env): FindingLimits {
+  const d = DEFAULT_LIMITS;
+  return {
+    weightTolerance: decimal(env, 'HAZLEDGER_FINDING_WEIGHT_TOLERANCE', d.weightTolerance, 0, 1),
+    weightToleranceKg: decimal(env, 'HAZLEDGER_FINDING_WEIGHT_TOLERANCE_KG', d.weightToleranceKg, 0, 100000),
+    transitHours: decimal(env, 'HAZLEDGER_FINDING_TRANSIT_HOURS', d.transitHours, 0, 24 * 365),
+    receiptHours: decimal(env, 'HAZLEDGER_FINDING_RECEIPT_HOURS', d.receiptHours, 0, 24 * 365),
+    storageDays: decimal(env, 'HAZLEDGER_FINDING_STORAGE_DAYS', d.storageDays, 0, 3650),
+    scanSeconds: int(env, 'HAZLEDGER_FINDING_SCAN_SECONDS', d.scanSeconds, 0, 86400),
+    auditMinutes: int(env, 'HAZLEDGER_FINDING_AUDIT_MINUTES', d.auditMinutes, 0, 525600),
+  };
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -84,6 +110,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     manifestNumber: { template: env.HAZLEDGER_MANIFEST_NUMBER || DEFAULT_MANIFEST_NUMBER, province: env.HAZLEDGER_PROVINCE || '33' },
     demo: flag(env, 'HAZLEDGER_DEMO', true),
     demoSeed: int(env, 'HAZLEDGER_DEMO_SEED', DEFAULT_DEMO_SEED, 0, 2 ** 32 - 1),
+    findings: flag(env, 'HAZLEDGER_FINDINGS', true),
+    findingLimits: findingLimits(env),
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import { seedRegistry } from './registry/seed.js';
 import { loadJwtSecret, Tokens } from './auth/tokens.js';
 import type { CustodyContext } from './custody/context.js';
 import { LiveHub } from './live.js';
+import { FindingEngine } from './findings/engine.js';
 import { buildPlan } from './demo/plan.js';
 import { registryTime, seedDemoHistory } from './demo/seed-history.js';
 
@@ -21,6 +22,8 @@ export interface Context {
   tokens: Tokens;
   custody: CustodyContext;
   live: LiveHub;
+  /** The finding rules, when on (HAZLEDGER_FINDINGS). */
+  findings?: FindingEngine;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export interface ContextHooks {
   onError?: (e: Error) => void;
   /** Progress lines of the demo history seed (HAZLEDGER_DEMO). */
   onDemo?: (message: string) => void;
+  /** Each finding raised, and the engine's failures (HAZLEDGER_FINDINGS). */
+  onFinding?: (message: string) => void;
 }
 
 export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
@@ -38,8 +43,16 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     const key = loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey });
     await initLog(db.sql, key.signer);
     const live = new LiveHub(db.sql);
-    const { onDemo, ...sequencerHooks } = hooks;
-    sequencer = new Sequencer(db.sql, key.signer, { maxBatch: config.maxBatch, ...sequencerHooks, onSealed: (e) => live.publish(e) });
+    const { onDemo, onFinding, ...sequencerHooks } = hooks;
+    let findings: FindingEngine | undefined;
+    sequencer = new Sequencer(db.sql, key.signer, {
+      maxBatch: config.maxBatch,
+      ...sequencerHooks,
+      onSealed: (e) => {
+        live.publish(e);
+        findings?.kick();
+      },
+    });
     // With the demo history on, the registry is dated the day before the history begins.
     const now = new Date();
     const plan = config.demo ? buildPlan(config.demoSeed) : undefined;
@@ -52,6 +65,14 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       await sequencer.idle();
       await seedDemoHistory(custody, plan, { now, log: onDemo });
     }
+    if (config.findings) {
+      findings = new FindingEngine({
+        sql: db.sql, sequencer, limits: config.findingLimits, vkey: key.vkey,
+        onRaised: (f) => onFinding?.(`finding ${f.code}: ${f.detail}`),
+        onError: (e) => onFinding?.(`findings: ${e.message}`),
+      });
+      findings.start();
+    }
     const seq = sequencer;
     return {
       config,
@@ -62,7 +83,9 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       custody,
       live,
       reader: new LedgerReader(db.sql),
+      findings,
       async close() {
+        await findings?.stop();
         await seq.close();
         await db.close();
       },

@@ -36,32 +36,44 @@ export class LiveHub {
 
   private async deliver(entries: SealedEntry[]): Promise<void> {
     const unitIds = [...new Set(entries.map((e) => e.unitId).filter((u): u is string => Boolean(u)))];
+    const manifestIds = [...new Set(entries.map((e) => e.manifestId).filter((m): m is string => Boolean(m)))];
     const owners = new Map<string, string>();
     if (unitIds.length > 0) {
       for (const r of await this.sql.query<{ id: string; producer_org_id: string }>('SELECT id, producer_org_id FROM units WHERE id = ANY($1)', [unitIds])) {
         owners.set(r.id, r.producer_org_id);
       }
     }
+    const parties = new Map<string, string[]>();
+    if (manifestIds.length > 0) {
+      const rows = await this.sql.query<{ id: string; producer_org_id: string; receiver_org_id: string; legs: { transporterOrgId: string }[] }>(
+        'SELECT id, producer_org_id, receiver_org_id, legs FROM manifests WHERE id = ANY($1)',
+        [manifestIds],
+      );
+      for (const r of rows) parties.set(r.id, [r.producer_org_id, r.receiver_org_id, ...r.legs.map((l) => l.transporterOrgId)]);
+    }
     const regions = new Map((await this.sql.query<{ id: string; region: string }>('SELECT id, region FROM organisations')).map((r) => [r.id, r.region]));
-    const messages = entries.map((e) => ({
-      message: { index: e.index, type: e.type, unit: e.unitId ?? undefined, manifest: e.manifestId ?? undefined, entry: JSON.parse(fromUtf8(e.body)) } as LiveMessage,
-      owner: e.unitId ? owners.get(e.unitId) : undefined,
-    }));
+    const messages = entries.map((e) => {
+      const entry = JSON.parse(fromUtf8(e.body)) as { data?: { orgs?: string[] } };
+      // Who the entry concerns: a finding names its organisations; a manifest step, the manifest's parties; a unit step, its producer.
+      const orgs = e.type.startsWith('finding.')
+        ? (entry.data?.orgs ?? [])
+        : [...(e.manifestId ? (parties.get(e.manifestId) ?? []) : []), ...(e.unitId && owners.has(e.unitId) ? [owners.get(e.unitId)!] : [])];
+      return { message: { index: e.index, type: e.type, unit: e.unitId ?? undefined, manifest: e.manifestId ?? undefined, entry } as LiveMessage, orgs };
+    });
     for (const l of this.listeners) {
-      for (const m of messages) if (maySee(l.actor, m.message, m.owner, regions)) l.send(m.message);
+      for (const m of messages) if (maySee(l.actor, m.message, m.orgs, regions)) l.send(m.message);
     }
   }
 }
 
-/** The scope of the unit routes (unit-store.ts `unitScope`), for entries as they are sealed. */
-function maySee(actor: Actor, m: LiveMessage, owner: string | undefined, regions: Map<string, string>): boolean {
+/** The scope of the read routes, for entries as they are sealed: the organisations an entry concerns, and their regulator. */
+function maySee(actor: Actor, m: LiveMessage, orgs: string[], regions: Map<string, string>): boolean {
   if (actor.role === 'admin') return true;
   if (m.type === 'registry.changed') return true; // the registry is public to every account
-  if (!m.unit || owner === undefined) return false; // manifests and findings: their own rules, later
-  if (actor.role === 'producer') return owner === actor.orgId;
   if (actor.role === 'inspector') {
     const mine = regions.get(actor.orgId);
-    return mine !== undefined && (regions.get(owner) ?? '').startsWith(mine);
+    return mine !== undefined && orgs.some((o) => (regions.get(o) ?? '').startsWith(mine));
   }
-  return false;
+  // A unit's own steps go to its producer; a manifest's steps and a finding, to every party named.
+  return orgs.includes(actor.orgId);
 }

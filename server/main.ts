@@ -9,6 +9,7 @@ export async function main(config: Config = loadConfig()): Promise<void> {
     onError: (e) => console.error(`sequencer: batch failed: ${e.message}`),
     // The demo history is seeded before the app exists, so before its logger: plain lines.
     onDemo: config.logLevel === 'silent' ? undefined : (m) => console.log(m),
+    onFinding: config.logLevel === 'silent' ? undefined : (m) => console.log(m),
   });
   const app = await buildApp(ctx, {
     logger: {

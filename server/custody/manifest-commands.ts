@@ -7,7 +7,7 @@ import type { EventType } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
-import { checkParty, type ManifestAction } from './manifest-lifecycle.js';
+import { AT_PRODUCER, checkParty, type ManifestAction } from './manifest-lifecycle.js';
 import { cstDay, formatManifestNumber } from './manifest-number.js';
 import { chainUnderManifest, envelope } from './manifest-entries.js';
 import { applyManifestEntry, type Leg, type ManifestRow } from './manifest-projection.js';
@@ -25,7 +25,6 @@ export interface ManifestDraft extends StepInput {
   plannedDate: string;
 }
 
-const OPEN_UNIT_STATES = ['registered', 'stored', 'retrieved'];
 
 /** The server's receipt time of a step recorded offline, kept beside the device's own clock. */
 const receipt = (s: StepInput) => (s.receivedAt ? { receivedAt: s.receivedAt } : {});
@@ -62,10 +61,11 @@ async function checkDraft(tx: Sql, actor: Actor, d: ManifestDraft): Promise<void
   for (const id of d.unitIds) {
     const u = units.find((x) => x.id === id);
     if (!u || u.producer_org_id !== actor.orgId) throw bad(`unit ${id} is not one of your organisation's units`);
-    if (!OPEN_UNIT_STATES.includes(u.state)) throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is ${u.state}: it cannot go on a manifest`);
+    if (!AT_PRODUCER.includes(u.state)) throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is ${u.state}: it cannot go on a manifest`);
   }
   const [taken] = await tx.query<{ id: string; number: string }>(
-    `SELECT id, number FROM manifests WHERE state NOT IN ('closed', 'cancelled') AND unit_ids ?| $1::text[] LIMIT 1`,
+    // Past pickup, a manifest holds only what was loaded: a unit left behind is free again.
+    `SELECT id, number FROM manifests WHERE state IN ('draft', 'signed') AND unit_ids ?| $1::text[] LIMIT 1`,
     [d.unitIds],
   );
   if (taken) throw new DomainError('UNIT_UNAVAILABLE', `a unit is already on open manifest ${taken.number}`);

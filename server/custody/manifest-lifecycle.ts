@@ -128,3 +128,9 @@ export function checkParty(m: ManifestParties, action: ManifestAction, actor: { 
     throw new DomainError('NOT_IN_SCOPE', `${action} on this manifest is for ${expected}, not ${actor.role} of ${actor.orgId}`);
   }
 }
+
+/** A unit still at its producer: on a manifest past pickup it was left behind, and is free again. */
+export const AT_PRODUCER: readonly string[] = ['registered', 'stored', 'retrieved'];
+
+/** A manifest closes once each of its units is treated, sent on, or was never picked up. */
+export const unitSettled = (u: { id: string; state: string }, sentOn: string[]) => u.state === 'disposed' || sentOn.includes(u.id) || AT_PRODUCER.includes(u.state);

@@ -10,7 +10,7 @@ import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { checkLegs, nextManifestNumber, type ManifestDraft } from './manifest-commands.js';
 import { envelope } from './manifest-entries.js';
-import { checkParty } from './manifest-lifecycle.js';
+import { checkParty, unitSettled } from './manifest-lifecycle.js';
 import { applyManifestEntry } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';
 import { runStep } from './write-step.js';
@@ -56,7 +56,7 @@ export async function sendOnRefused(ctx: CustodyContext, actor: Actor, fromId: s
     const entries: Envelope[] = [created, sentOn];
     const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1)', [from.unitIds]);
     const gone = new Set([...from.sentOn, ...unitIds]);
-    if (others.every((u) => u.state === 'disposed' || gone.has(u.id))) {
+    if (others.every((u) => unitSettled(u, [...gone]))) {
       const sentOnLeaf = toBase64(leafHash(encodeEntry(sentOn).body));
       entries.push(envelope(actor, 'manifest.closed', at, from.id, { eventId: d.eventId }, sig, sentOnLeaf));
     }

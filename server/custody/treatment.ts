@@ -1,6 +1,6 @@
 // Treatment: the receiving operator records how a unit was disposed of or recovered (a D/R code
-// its licence lists), which closes the unit; when every unit of the manifest is closed, the
-// manifest closes in the same step. The licence must cover the waste code, the method, the date
+// its licence lists), which closes the unit; when every unit of the manifest is closed (or sent
+// on, or was never picked up), the manifest closes in the same step. The licence must cover the waste code, the method, the date
 // and the year's tonnage.
 import type { Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
@@ -9,6 +9,7 @@ import { DomainError } from './errors.js';
 import { chainUnderManifest } from './manifest-entries.js';
 import { lockManifest } from './manifest-store.js';
 import { nextUnitState } from './unit-lifecycle.js';
+import { unitSettled } from './manifest-lifecycle.js';
 import type { UnitRow } from './unit-projection.js';
 import { lockUnit } from './unit-store.js';
 import { grams } from './unit-commands.js';
@@ -59,9 +60,8 @@ export async function treatUnit(ctx: CustodyContext, actor: Actor, unitId: strin
     const unit = await lockUnit(tx, unitId);
     nextUnitState(unit.state, 'dispose', actor.role);
     const licence = await coveringLicence(tx, actor.orgId, unit, s.method, at);
-    // The manifest closes once each of its other units is treated or sent on.
     const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1) AND id <> $2', [m.unitIds, unitId]);
-    const closes = others.every((u) => u.state === 'disposed' || m.sentOn.includes(u.id));
+    const closes = others.every((u) => unitSettled(u, m.sentOn));
     const closing: Envelope = { v: 1, type: 'manifest.closed', at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, manifest: m.id, data: { eventId: s.eventId }, sig };
     return chainUnderManifest(actor, at, m, sig, { after: closes ? [closing] : [] }, [unit], () => ({ type: 'unit.disposed', data: { manifestId: m.id, method: s.method, licenceId: licence.id, eventId: s.eventId } }));
   });

@@ -81,10 +81,7 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
         return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
       });
-      if (outcome.kind === 'replay') {
-        const entries = await Promise.all(outcome.entries.map((r, i) => sealedRef(ctx.sql, r, outcome.indices?.[i])));
-        return { response: outcome.response, entry: entries[0], entries, replayed: true };
-      }
+      if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
       const sealed = await Promise.all(outcome.intakeIds.map((id) => ctx.sequencer.sealIntake(id)));
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
       if (outcome.subjectless) {
@@ -96,6 +93,12 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
       // A unique key refused the step: the same event id taken concurrently (answer it as a
       // retry), or a concurrent step took what this one wanted (redo it; the checks say why).
       if ((e as { code?: string }).code === '23505' && attempt < 2) continue;
+      // An identical retry that ran beside the first, and waited for its locks, finds the state
+      // moved on by the step it repeats: answer it with that step's answer.
+      if (e instanceof DomainError) {
+        const earlier = await ctx.sql.transaction((tx) => previousAnswer<T>(tx, actor.personId, step.eventId, requestHash)).catch(() => undefined);
+        if (earlier) return answerAgain(ctx.sql, earlier);
+      }
       throw e;
     }
   }
@@ -114,6 +117,11 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
     throw new DomainError('EVENT_ID_REUSED', `event id ${eventId} was already used for a different step`);
   }
   return { kind: 'replay', response: row.response.response, entries: row.response.entries, indices: row.response.indices };
+}
+
+async function answerAgain<T>(sql: Sql, r: Replay<T>): Promise<StepResult<T>> {
+  const entries = await Promise.all(r.entries.map((e, i) => sealedRef(sql, e, r.indices?.[i])));
+  return { response: r.response, entry: entries[0], entries, replayed: true };
 }
 
 /** The ledger index of a replayed step's entry, once the sequencer has sealed it. */

@@ -42,6 +42,7 @@ export class FindingEngine {
     every(this.o.limits.scanSeconds * 1000, () => this.scan());
     every(this.o.limits.auditMinutes * 60_000, () => this.audit());
     this.kick();
+    void this.guard(() => this.scan()); // time has passed while the server was down
   }
 
   stop(): Promise<void> {

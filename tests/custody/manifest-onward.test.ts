@@ -174,6 +174,28 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     expect(await entry(left.entry.index)).toMatchObject({ type: 'manifest.departed', data: { vehiclePlate: plateOf('org-anyun') } });
   });
 
+  it('frees a drum left behind at pickup, and closes the manifest once what was loaded is treated', async () => {
+    const ids = [(await as.get('producer')!.register()).unit.id, (await as.get('producer')!.register()).unit.id].sort();
+    const id = await signedManifest(ids);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [ids[0]] });
+    // The drum left behind can go on another manifest now.
+    const again = await signedManifest([ids[1]]);
+    expect((await manifest(again)).unitIds).toEqual([ids[1]]);
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('operator', id, 'receipt', { decisions: [{ unitId: ids[0], accept: true, grossKg: '100', tareKg: '18' }] });
+    const treated = await as.get('operator')!.request('POST', `/api/units/${ids[0]}/treatment`, { eventId: eventId(), method: 'D10' });
+    expect(treated.json()).toMatchObject({ manifestState: 'closed' });
+  });
+
+  it('answers an identical step sent twice at once with one sealed answer', async () => {
+    const [u] = [(await as.get('producer')!.register()).unit.id];
+    const id = await signedManifest([u]);
+    const body = { eventId: eventId(), vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] };
+    const both = await Promise.all([0, 1].map(() => as.get('driver')!.request('POST', `/api/manifests/${id}/pickup`, body)));
+    expect(both.map((r) => r.statusCode).sort(), both.map((r) => r.body).join('\n')).toEqual([200, 201]);
+    expect(both[0].json().entries).toEqual(both[1].json().entries);
+  });
+
   it('leaves a log that verifies and a read side that matches its replay', async () => {
     await ctx.sequencer.idle();
     expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);

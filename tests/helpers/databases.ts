@@ -53,7 +53,7 @@ export async function testPlace(driver: Driver): Promise<TestPlace> {
     dataDir,
     url: pgdb?.url,
     config: (overrides = {}) =>
-      loadConfig({}, { dataDir, databaseUrl: pgdb?.url, seed: false, demo: false, logLevel: 'silent', port: 0, host: '127.0.0.1', ...overrides }),
+      loadConfig({}, { dataDir, databaseUrl: pgdb?.url, seed: false, demo: false, findings: false, logLevel: 'silent', port: 0, host: '127.0.0.1', ...overrides }),
     open: (opts = {}) => openDatabase({ url: pgdb?.url, dataDir: pgdb || opts.inMemory ? undefined : dataDir }),
     async dispose() {
       await pgdb?.drop();
@@ -64,7 +64,7 @@ export async function testPlace(driver: Driver): Promise<TestPlace> {
 
 /** The environment a child `hazledger` process needs to use this place. */
 export function placeEnv(place: TestPlace): Record<string, string> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), HAZLEDGER_DATA_DIR: place.dataDir, HAZLEDGER_SEED: '0', HAZLEDGER_DEMO: '0' };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), HAZLEDGER_DATA_DIR: place.dataDir, HAZLEDGER_SEED: '0', HAZLEDGER_DEMO: '0', HAZLEDGER_FINDINGS: '0' };
   delete env.DATABASE_URL;
   if (place.url) env.DATABASE_URL = place.url;
   return env;
