@@ -3,6 +3,7 @@
 // repeating one, time rules fire from the scheduler, and only an inspector resolves a finding.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { encodeEntry, fromUtf8, leafHash, parseVkey, type Envelope } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
 import type { Context } from '../../server/context.js';
@@ -181,6 +182,35 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     expect(await about(id)).toEqual(['RECEIPT_OVERDUE', 'TRANSIT_OVERDUE']);
     const overdue = (await findings()).filter((f) => f.code === 'STORAGE_OVERDUE' && f.subjects.units?.includes(stored));
     expect(overdue).toHaveLength(1);
+  });
+
+  it('pushes each finding over /live to the parties it touches and their regulator', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const open = (who: Who) =>
+      new Promise<{ ws: WebSocket; got: { type: string; entry: { data: { code?: string; subjects?: { manifest?: string } } } }[] }>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/live?access_token=${as.get(who)!.token}`);
+        const got: { type: string; entry: { data: { code?: string } } }[] = [];
+        ws.on('message', (m) => {
+          const msg = JSON.parse(String(m));
+          if (msg.hello) resolve({ ws, got: got as never });
+          else got.push(msg);
+        });
+        ws.on('error', reject);
+      });
+    const listeners = { driver: await open('driver'), driver2: await open('driver2'), producer2: await open('producer2'), inspector: await open('inspector') };
+    const { id, ids } = await manifest(2);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [ids[0]] });
+    await readAll();
+    await new Promise((r) => setTimeout(r, 300));
+    const heard = (l: (typeof listeners)['driver']) => l.got.some((m) => m.type === 'finding.raised' && m.entry.data.code === 'UNIT_MISSING' && m.entry.data.subjects?.manifest === id);
+    expect(heard(listeners.driver)).toBe(true); // the transporter
+    expect(heard(listeners.inspector)).toBe(true);
+    expect(heard(listeners.driver2)).toBe(false); // org-taihang carries no leg of it
+    expect(heard(listeners.producer2)).toBe(false);
+    // The transporter also follows the manifest's own steps now.
+    expect(listeners.driver.got.some((m) => m.type === 'manifest.signed' && (m as unknown as { manifest: string }).manifest === id)).toBe(true);
+    Object.values(listeners).forEach((l) => l.ws.close());
   });
 
   it('lets only an inspector resolve a finding, with a note, and keeps it', async () => {
