@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { checkManifestNumberFormat, DEFAULT_MANIFEST_NUMBER } from './custody/manifest-number.js';
 import { DEFAULT_LIMITS, type FindingLimits } from './findings/limits.js';
+import { DEFAULT_WEBHOOKS, type WebhookSettings } from './alerts/dispatcher.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8080). */
@@ -42,6 +43,8 @@ export interface Config {
   findings: boolean;
   /** Their tolerances and time limits (HAZLEDGER_FINDING_*; defaults in server/findings/limits.ts). */
   findingLimits: FindingLimits;
+  /** Webhook delivery (HAZLEDGER_WEBHOOK_*; defaults in server/alerts/dispatcher.ts). */
+  webhooks: WebhookSettings;
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
@@ -80,6 +83,17 @@ function findingLimits(env: Env): FindingLimits {
   };
 }
 
+function webhookSettings(env: Env): WebhookSettings {
+  const d = DEFAULT_WEBHOOKS;
+  return {
+    attempts: int(env, 'HAZLEDGER_WEBHOOK_ATTEMPTS', d.attempts, 1, 100),
+    backoffSeconds: decimal(env, 'HAZLEDGER_WEBHOOK_BACKOFF_SECONDS', d.backoffSeconds, 0, 86400),
+    disableAfter: int(env, 'HAZLEDGER_WEBHOOK_DISABLE_AFTER', d.disableAfter, 1, 1000),
+    timeoutMs: int(env, 'HAZLEDGER_WEBHOOK_TIMEOUT_MS', d.timeoutMs, 100, 120000),
+    tickSeconds: decimal(env, 'HAZLEDGER_WEBHOOK_TICK_SECONDS', d.tickSeconds, 0.01, 3600),
+  };
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -112,6 +126,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demoSeed: int(env, 'HAZLEDGER_DEMO_SEED', DEFAULT_DEMO_SEED, 0, 2 ** 32 - 1),
     findings: flag(env, 'HAZLEDGER_FINDINGS', true),
     findingLimits: findingLimits(env),
+    webhooks: webhookSettings(env),
     ...overrides,
   };
 }

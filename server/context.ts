@@ -10,6 +10,7 @@ import { loadJwtSecret, Tokens } from './auth/tokens.js';
 import type { CustodyContext } from './custody/context.js';
 import { LiveHub } from './live.js';
 import { FindingEngine } from './findings/engine.js';
+import { WebhookDispatcher } from './alerts/dispatcher.js';
 import { buildPlan } from './demo/plan.js';
 import { registryTime, seedDemoHistory } from './demo/seed-history.js';
 
@@ -24,6 +25,7 @@ export interface Context {
   live: LiveHub;
   /** The finding rules, when on (HAZLEDGER_FINDINGS). */
   findings?: FindingEngine;
+  webhooks: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -65,11 +67,14 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       await sequencer.idle();
       await seedDemoHistory(custody, plan, { now, log: onDemo });
     }
+    const webhooks = new WebhookDispatcher(db.sql, config.webhooks, (org, notice) => live.tell(org, notice));
+    webhooks.start();
     if (config.findings) {
       findings = new FindingEngine({
         sql: db.sql, sequencer, limits: config.findingLimits, vkey: key.vkey,
         onRaised: (f) => onFinding?.(`finding ${f.code}: ${f.detail}`),
         onError: (e) => onFinding?.(`findings: ${e.message}`),
+        onQueued: () => webhooks.kick(),
       });
       findings.start();
     }
@@ -84,8 +89,10 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       live,
       reader: new LedgerReader(db.sql),
       findings,
+      webhooks,
       async close() {
         await findings?.stop();
+        await webhooks.stop();
         await seq.close();
         await db.close();
       },

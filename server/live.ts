@@ -12,16 +12,24 @@ export interface LiveMessage {
   entry: unknown;
 }
 
-type Listener = { actor: Actor; send(m: LiveMessage): void };
+/** A notice that is not a ledger entry (a webhook disabled, …), for one organisation. */
+export type LiveNotice = { type: string; [k: string]: unknown };
+
+type Listener = { actor: Actor; send(m: LiveMessage | LiveNotice): void };
 
 export class LiveHub {
   private readonly listeners = new Set<Listener>();
   constructor(private readonly sql: Sql) {}
 
-  subscribe(actor: Actor, send: (m: LiveMessage) => void): () => void {
+  subscribe(actor: Actor, send: (m: LiveMessage | LiveNotice) => void): () => void {
     const l = { actor, send };
     this.listeners.add(l);
     return () => this.listeners.delete(l);
+  }
+
+  /** Tell every listener of an organisation. */
+  tell(orgId: string, notice: LiveNotice): void {
+    for (const l of this.listeners) if (l.actor.orgId === orgId) l.send(notice);
   }
 
   get size(): number {

@@ -17,7 +17,8 @@ export type DomainCode =
   | 'BAD_MANIFEST'
   | 'UNIT_UNAVAILABLE'
   | 'LICENCE_SCOPE'
-  | 'FINDING_NOT_FOUND';
+  | 'FINDING_NOT_FOUND'
+  | 'NOT_FOUND';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -38,6 +39,7 @@ const STATUS: Record<DomainCode, number> = {
   UNIT_UNAVAILABLE: 409,
   LICENCE_SCOPE: 422,
   FINDING_NOT_FOUND: 404,
+  NOT_FOUND: 404,
 };
 
 export class DomainError extends Error {

@@ -1,7 +1,7 @@
 // The read side: tables derived from the log (rebuilt by `hazledger rebuild`, checked by
 // `hazledger verify`), plus accounts, which hold secrets and are never sealed.
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea } from '../../ledger/store/schema.js';
 
 export const organisations = pgTable('organisations', {
@@ -204,3 +204,33 @@ export const findingCursor = pgTable('finding_cursor', {
   id: integer('id').primaryKey(),
   nextIndex: bigint('next_index', { mode: 'number' }).notNull(),
 });
+
+/** Per-organisation webhook subscriptions for findings (settings, not derived from the log). */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(), // HMAC-SHA256 key of the payload signature
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  active: boolean('active').notNull().default(true),
+  /** Deliveries given up in a row; at the configured number the subscription is disabled. */
+  failuresInRow: integer('failures_in_row').notNull().default(0),
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'string' }),
+  disabledReason: text('disabled_reason'),
+});
+
+/** The outbox: one row per finding per subscription, written with the finding, retried with backoff. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  subscriptionId: text('subscription_id').notNull(),
+  findingId: text('finding_id').notNull(),
+  payload: text('payload').notNull(), // the exact body sent and signed
+  status: text('status').notNull(), // pending | delivered | failed
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'string' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+}, (t) => [index('webhook_deliveries_due').on(t.status, t.nextAttemptAt), uniqueIndex('webhook_deliveries_once').on(t.subscriptionId, t.findingId)]);

@@ -9,6 +9,7 @@ import type { Sequencer } from '../../ledger/store/sequencer.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { EnrolledKeys } from '../custody/actor-signatures.js';
 import type { NewFinding } from './codes.js';
+import { enqueueFinding } from '../alerts/subscriptions.js';
 import { applyFindingEntry, raisedEnvelope, saveFindingSql } from './finding-store.js';
 import type { FindingLimits } from './limits.js';
 import { streamFindings, type RuleContext } from './stream-rules.js';
@@ -25,6 +26,8 @@ export interface FindingEngineOptions {
   onError?: (e: Error) => void;
   /** Each finding sealed (for logs). */
   onRaised?: (f: NewFinding) => void;
+  /** Webhook deliveries were queued (to wake the dispatcher). */
+  onQueued?: () => void;
 }
 
 export class FindingEngine {
@@ -150,9 +153,11 @@ export class FindingEngine {
       }
       for (const f of found) {
         const env = raisedEnvelope(f, at);
+        const row = applyFindingEntry(undefined, env);
         const params: unknown[] = [];
-        const [isNew] = await tx.query(`${saveFindingSql(applyFindingEntry(undefined, env), params, true)} RETURNING id`, params);
+        const [isNew] = await tx.query(`${saveFindingSql(row, params, true)} RETURNING id`, params);
         if (!isNew) continue;
+        await enqueueFinding(tx, row);
         const e = encodeEntry(env);
         await tx.query('INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, NULL, NULL)', [e.body, leafHash(e.body), e.type]);
         raised.push(f);
@@ -161,6 +166,7 @@ export class FindingEngine {
     });
     if (raised.length > 0) {
       this.o.sequencer.drainIntake();
+      this.o.onQueued?.();
       raised.forEach((f) => this.o.onRaised?.(f));
     }
     return ok;
