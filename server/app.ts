@@ -13,7 +13,7 @@ import { labelRoutes } from './routes/labels.js';
 import { manifestChangeRoutes } from './routes/manifest-changes.js';
 import { manifestRoutes } from './routes/manifests.js';
 import { offlineRoutes } from './routes/offline.js';
-import { findingRoutes } from './routes/findings.js';
+import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
@@ -40,6 +40,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   manifestChangeRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   offlineRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   findingRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  inspectionRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
   webhookRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });

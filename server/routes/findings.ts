@@ -1,4 +1,5 @@
-// Findings: the open and resolved breaks each party may see, and an inspector resolving one.
+// Findings: the open and resolved breaks each party may see, an inspector resolving one, and the
+// inspector's view (open findings, risk per organisation, whom to visit).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
@@ -7,6 +8,8 @@ import type { CustodyContext } from '../custody/context.js';
 import { FINDING_CODES, SEVERITIES } from '../findings/codes.js';
 import { findFindings, findingForActor } from '../findings/finding-store.js';
 import { resolveFinding } from '../findings/resolve.js';
+import type { FindingLimits } from '../findings/limits.js';
+import { openSummary, pickList, riskScores } from '../findings/risk.js';
 import { Id, problems, SealedRef, StepFields, Strict, Text } from './schemas.js';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
@@ -69,5 +72,62 @@ export function findingRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   }, async (req, reply) => {
     const r = await resolveFinding(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; note: string });
     return reply.code(r.replayed ? 200 : 201).send({ finding: r.response, entry: r.entry, replayed: r.replayed });
+  });
+}
+
+export function inspectionRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; limits: FindingLimits }): void {
+  const inspectors = guard(deps.tokens, ['inspector', 'admin']);
+  const secured = { security: [{ bearer: [] }], tags: ['inspections'] };
+  const Severities = Type.Object({ low: Type.Integer(), medium: Type.Integer(), high: Type.Integer(), critical: Type.Integer() }, Strict);
+
+  app.get('/api/inspections/open-findings', {
+    preHandler: inspectors,
+    schema: {
+      ...secured,
+      description: 'Open findings in your region by severity, by age and by organisation (a finding naming several organisations counts once in the totals).',
+      response: {
+        200: Type.Object({
+          bySeverity: Severities,
+          byAge: Type.Object({ under1Day: Type.Integer(), under1Week: Type.Integer(), under30Days: Type.Integer(), over30Days: Type.Integer() }, Strict),
+          byOrg: Type.Array(Type.Object({ orgId: Type.String(), name: Type.String(), open: Type.Integer(), bySeverity: Severities, oldestDays: Type.Integer() }, Strict)),
+        }, Strict),
+        ...problems(401, 403),
+      },
+    },
+  }, async (req) => openSummary(deps.custody.sql, req.actor!));
+
+  const Risk = Type.Object({
+    orgId: Type.String(), name: Type.String(), kind: Type.String(), score: Type.Number(), open: Type.Integer(),
+    parts: Type.Object({ openFindings: Type.Number(), resolvedFindings: Type.Number(), overdueStorage: Type.Number(), discrepancies: Type.Number() }, Strict),
+  }, Strict);
+  app.get('/api/inspections/risk', {
+    preHandler: inspectors,
+    schema: {
+      ...secured,
+      description: 'Risk score per organisation of your region, highest first: open findings weighted by severity and age, recently resolved ones, overdue storage and refused units (formula in the README).',
+      response: { 200: Type.Object({ organisations: Type.Array(Risk) }, Strict), ...problems(401, 403) },
+    },
+  }, async (req) => ({ organisations: await riskScores(deps.custody.sql, req.actor!, deps.limits) }));
+
+  app.get('/api/inspections/pick-list', {
+    preHandler: inspectors,
+    schema: {
+      ...secured,
+      description: 'Whom to visit: organisations drawn without replacement with probability ∝ 1 + risk score. The same seed and the same scores give the same list.',
+      querystring: Type.Object({ count: Type.Optional(Type.String({ pattern: '^([1-9]|[1-4][0-9]|50)$' })), seed: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })) }, Strict),
+      response: {
+        200: Type.Object({
+          seed: Type.Integer(),
+          picks: Type.Array(Type.Object({ orgId: Type.String(), name: Type.String(), score: Type.Number(), weight: Type.Number(), chanceFirst: Type.Number() }, Strict)),
+        }, Strict),
+        ...problems(400, 401, 403),
+      },
+    },
+  }, async (req) => {
+    const q = req.query as { count?: string; seed?: string };
+    // Without a seed, today's date (YYYYMMDD): one list a day, the same for everyone who asks.
+    const seed = q.seed !== undefined ? Number(q.seed) % 2 ** 32 : Number(new Date().toISOString().slice(0, 10).replace(/-/g, ''));
+    const risks = await riskScores(deps.custody.sql, req.actor!, deps.limits);
+    return { seed, picks: pickList(risks, Number(q.count ?? 3), seed) };
   });
 }
