@@ -23,7 +23,7 @@ function load(job: LoadJob): Promise<{ seconds: number; latencies: number[] }> {
 }
 
 export async function runCustodyBench(opts: { databaseUrl?: string; dataDir: string; requests: number; driver: string }): Promise<void> {
-  const ctx = await createContext(loadConfig({}, { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, seed: true, logLevel: 'silent' }));
+  const ctx = await createContext(loadConfig({ HAZLEDGER_DEMO: '0' }, { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, seed: true, logLevel: 'silent' }));
   await ctx.sequencer.idle();
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 // `npm run bench`: the figures of DESIGN.md §8 for the ledger, each printed next to a baseline
-// measured in the same run. Options: --drivers=postgres,pglite --size=N --pglite-size=N --quick
+// measured in the same run. Options: --drivers=postgres,pglite --suites=ledger,custody,manifests
+// --size=N --pglite-size=N --commands=N --manifests=N --manifest-clients=K --quick
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { openDatabase, type Database } from '../server/db/open.js';
 import { createPgDatabase } from '../tests/helpers/databases.js';
 import { runCustodyBench } from './custody-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
+import { runManifestBench } from './manifest-bench.js';
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -22,30 +24,34 @@ async function main() {
   const drivers = arg('drivers', 'postgres,pglite').split(',');
   const size = Number(arg('size', quick ? '100000' : '1000000'));
   const pgliteSize = Number(arg('pglite-size', quick ? '20000' : '100000'));
-  const suites = arg('suites', 'ledger,custody').split(',');
+  const suites = arg('suites', 'ledger,custody,manifests').split(',');
   const commands = Number(arg('commands', quick ? '2000' : '6000'));
+  const manifests = Number(arg('manifests', quick ? '16' : '64'));
+  const manifestClients = Number(arg('manifest-clients', '8'));
   console.log(`hazledger bench — node ${process.version}, ${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 8)}`);
   for (const driver of drivers) {
-    let db: Database;
-    let drop = async () => {};
-    if (driver === 'postgres') {
-      const admin = benchDatabaseUrl();
-      const fresh = await freshPostgres(admin);
-      drop = fresh.drop;
-      db = await openDatabase({ url: fresh.url, poolSize: 16 });
-      console.log(`\n== PostgreSQL (${new URL(admin).host}), log of ${size.toLocaleString()} entries`);
-    } else {
-      // On disk, as `npm start` runs it.
-      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-'));
-      drop = async () => rmSync(dir, { recursive: true, force: true });
-      db = await openDatabase({ dataDir: dir });
-      console.log(`\n== PGlite (on disk in ${dir}, for the record), log of ${pgliteSize.toLocaleString()} entries`);
-    }
-    try {
-      if (suites.includes('ledger')) await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });
-    } finally {
-      await db.close();
-      await drop();
+    if (suites.includes('ledger')) {
+      let db: Database;
+      let drop = async () => {};
+      if (driver === 'postgres') {
+        const admin = benchDatabaseUrl();
+        const fresh = await freshPostgres(admin);
+        drop = fresh.drop;
+        db = await openDatabase({ url: fresh.url, poolSize: 16 });
+        console.log(`\n== PostgreSQL (${new URL(admin).host}), log of ${size.toLocaleString()} entries`);
+      } else {
+        // On disk, as `npm start` runs it.
+        const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-'));
+        drop = async () => rmSync(dir, { recursive: true, force: true });
+        db = await openDatabase({ dataDir: dir });
+        console.log(`\n== PGlite (on disk in ${dir}, for the record), log of ${pgliteSize.toLocaleString()} entries`);
+      }
+      try {
+        await runLedgerBench(db, { size: driver === 'postgres' ? size : pgliteSize, driver });
+      } finally {
+        await db.close();
+        await drop();
+      }
     }
     if (suites.includes('custody')) {
       console.log(`\n== custody commands over HTTP on ${driver}`);
@@ -53,6 +59,17 @@ async function main() {
       const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
       try {
         await runCustodyBench({ databaseUrl: fresh?.url, dataDir: dir, requests: commands, driver });
+      } finally {
+        await fresh?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    if (suites.includes('manifests')) {
+      console.log(`\n== full manifests over HTTP on ${driver}: ${manifests} manifests of 40 units, ${manifestClients} at a time`);
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-manifests-'));
+      const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
+      try {
+        await runManifestBench({ databaseUrl: fresh?.url, dataDir: dir, manifests, clients: manifestClients, healthz: quick ? 5000 : 20000, driver });
       } finally {
         await fresh?.drop();
         rmSync(dir, { recursive: true, force: true });

@@ -51,7 +51,9 @@ export interface Figure {
 
 export function printFigures(title: string, figures: Figure[]): void {
   console.log(`\n${title}`);
-  const rows = figures.map((f) => [f.met === undefined ? '    ' : f.met ? 'MET ' : 'MISS', f.what, f.value, f.baseline, `ratio ${fmt(f.ratio, 3)}`, `goal ${f.goal}`]);
+  // Small ratios (a whole manifest against one GET) keep two significant digits.
+  const ratio = (r: number) => (r > 0 && r < 0.01 ? r.toPrecision(2) : fmt(r, 3));
+  const rows = figures.map((f) => [f.met === undefined ? '    ' : f.met ? 'MET ' : 'MISS', f.what, f.value, f.baseline, `ratio ${ratio(f.ratio)}`, `goal ${f.goal}`]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log('  ' + r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
 }
