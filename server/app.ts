@@ -15,6 +15,7 @@ import { manifestRoutes } from './routes/manifests.js';
 import { offlineRoutes } from './routes/offline.js';
 import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { cameraRoutes } from './routes/cameras.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -43,6 +44,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   inspectionRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
   webhookRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   publicRoutes(app, { custody: ctx.custody });
+  await cameraRoutes(app, { custody: ctx.custody, dataDir: ctx.config.dataDir });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   await app.ready();
   return app;

@@ -234,3 +234,14 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'string' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 }, (t) => [index('webhook_deliveries_due').on(t.status, t.nextAttemptAt), uniqueIndex('webhook_deliveries_once').on(t.subscriptionId, t.findingId)]);
+
+/**
+ * Device events already taken (a camera's capture, a gateway's reading), by the device's own key
+ * for it: a resent push or a replayed reading is recognised and sealed only once.
+ */
+export const deviceEvents = pgTable('device_events', {
+  deviceId: text('device_id').notNull(),
+  eventKey: text('event_key').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  leafHash: bytea('leaf_hash').notNull(),
+}, (t) => [primaryKey({ columns: [t.deviceId, t.eventKey] })]);
