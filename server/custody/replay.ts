@@ -12,12 +12,15 @@ import { applyManifestEntry, type ManifestRow } from './manifest-projection.js';
 import { saveManifest } from './manifest-store.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
+import { grams } from './unit-commands.js';
 import { applyFindingEntry, saveFinding, type FindingRow } from '../findings/finding-store.js';
 
 interface Replayed {
   units: Map<string, UnitRow>;
   manifests: Map<string, ManifestRow>;
   findings: Map<string, FindingRow>;
+  /** Grams treated per licence and year ("licence|year"). */
+  licenceUsage: Map<string, number>;
   registry: Envelope[];
   breaks: Break[];
 }
@@ -37,6 +40,7 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
   const units = new Map<string, UnitRow>();
   const manifests = new Map<string, ManifestRow>();
   const findings = new Map<string, FindingRow>();
+  const licenceUsage = new Map<string, number>();
   const registry: Envelope[] = [];
   const breaks: Break[] = [];
   const broken = new Set<string>(); // chains ("unit:…", "manifest:…") whose replay already failed: one break each
@@ -73,12 +77,16 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
       // An entry may be on two chains (a unit loaded under a manifest): both rows follow it.
       if (e.manifest) follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
       if (e.unit && e.type.startsWith('unit.')) follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
+      if (e.type === 'unit.disposed' && units.has(e.unit!)) {
+        const key = `${(e.data as { licenceId: string }).licenceId}|${e.at.slice(0, 4)}`;
+        licenceUsage.set(key, (licenceUsage.get(key) ?? 0) + grams(units.get(e.unit!)!.netKg ?? '0'));
+      }
     }
   }
-  return { units, manifests, findings, registry, breaks };
+  return { units, manifests, findings, licenceUsage, registry, breaks };
 }
 
-const READ_SIDE = ['findings', 'manifests', 'units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
+const READ_SIDE = ['licence_usage', 'findings', 'manifests', 'units', 'people', 'licences', 'devices', 'vehicles', 'sites', 'organisations'];
 
 /** Recreate the read side from the log, in one transaction. Accounts and event ids are kept. */
 export async function rebuildReadSide(sql: Sql): Promise<{ units: number; registry: number }> {
@@ -90,11 +98,19 @@ export async function rebuildReadSide(sql: Sql): Promise<{ units: number; regist
     for (const u of replayed.units.values()) await saveUnit(tx, u);
     for (const m of replayed.manifests.values()) await saveManifest(tx, m);
     for (const f of replayed.findings.values()) await saveFinding(tx, f);
+    await saveLicenceUsage(tx, replayed.licenceUsage);
   });
   return { units: replayed.units.size, registry: replayed.registry.length };
 }
 
-const KEY: Record<string, string> = { vehicles: 'plate' };
+const KEY: Record<string, string> = { vehicles: 'plate', licence_usage: "licence_id || ' ' || year" };
+
+async function saveLicenceUsage(tx: Sql, usage: Map<string, number>): Promise<void> {
+  for (const [key, g] of usage) {
+    const [licence, year] = key.split('|');
+    await tx.query('INSERT INTO licence_usage (licence_id, year, grams) VALUES ($1, $2, $3)', [licence, Number(year), g]);
+  }
+}
 
 /**
  * Compare the read side with a replay of the log, in one snapshot of the database, without
@@ -115,6 +131,7 @@ export async function compareReadSide(sql: Sql): Promise<Break[]> {
       for (const u of replayed.units.values()) await saveUnit(tx, u);
       for (const m of replayed.manifests.values()) await saveManifest(tx, m);
       for (const f of replayed.findings.values()) await saveFinding(tx, f);
+      await saveLicenceUsage(tx, replayed.licenceUsage);
       for (const t of READ_SIDE) {
         const key = KEY[t] ?? 'id';
         const rows = await tx.query<{ side: string; key: string }>(

@@ -34,17 +34,14 @@ async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: st
     const why = valid.length === 0 ? 'no valid licence' : forWaste.length === 0 ? `no licence covers waste code ${unit.wasteCode}` : `the licence does not list method ${method}`;
     throw new DomainError('LICENCE_SCOPE', `cannot treat unit ${unit.id}: ${why}`);
   }
-  // What this licence has treated this calendar year, from the sealed entries and the intake.
-  const [{ kg }] = await tx.query<{ kg: string | null }>(
-    `SELECT COALESCE(sum(u.net_kg), 0)::text AS kg
-       FROM (SELECT unit_id, body FROM ledger_entries WHERE type = 'unit.disposed'
-             UNION ALL SELECT unit_id, body FROM ledger_intake WHERE type = 'unit.disposed') e
-       JOIN units u ON u.id = e.unit_id
-      WHERE convert_from(e.body, 'UTF8')::jsonb #>> '{data,licenceId}' = $1
-        AND left(convert_from(e.body, 'UTF8')::jsonb ->> 'at', 4) = $2`,
-    [fit.id, at.slice(0, 4)],
+  // The year's running total, raised in this transaction: a concurrent treatment under the same
+  // licence waits for the row, so two cannot both squeeze under the limit.
+  const [{ total }] = await tx.query<{ total: unknown }>(
+    `INSERT INTO licence_usage (licence_id, year, grams) VALUES ($1, $2, $3)
+     ON CONFLICT (licence_id, year) DO UPDATE SET grams = licence_usage.grams + EXCLUDED.grams RETURNING grams AS total`,
+    [fit.id, Number(at.slice(0, 4)), grams(unit.netKg ?? '0')],
   );
-  if (grams(kg ?? '0') + grams(unit.netKg ?? '0') > fit.tonnesPerYear * 1_000_000) {
+  if (Number(total) > fit.tonnesPerYear * 1_000_000) {
     throw new DomainError('LICENCE_SCOPE', `licence ${fit.id} allows ${fit.tonnesPerYear} t a year: this unit would exceed it`);
   }
   return fit;

@@ -245,3 +245,10 @@ export const deviceEvents = pgTable('device_events', {
   receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   leafHash: bytea('leaf_hash').notNull(),
 }, (t) => [primaryKey({ columns: [t.deviceId, t.eventKey] })]);
+
+/** What each licence has treated per calendar year (grams): the tonnage check reads one row. */
+export const licenceUsage = pgTable('licence_usage', {
+  licenceId: text('licence_id').notNull(),
+  year: integer('year').notNull(),
+  grams: bigint('grams', { mode: 'number' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.licenceId, t.year] })]);

@@ -196,6 +196,23 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     expect(both[0].json().entries).toEqual(both[1].json().entries);
   });
 
+  it('keeps each licence\'s year within its tonnage, counting every treatment once (last: it fills the year)', async () => {
+    const ids = (await Promise.all([0, 1, 2, 3].map(async () => (await as.get('producer')!.register()).unit.id))).sort();
+    const id = await signedManifest(ids);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    // Four units of 9,000 t: lic-dongxin allows 30,000 t a year.
+    await step('operator', id, 'receipt', { decisions: ids.map((unitId) => ({ unitId, accept: true, grossKg: '9000000', tareKg: '18' })) });
+    const usage = async () => Number((await ctx.db.sql.query<{ grams: unknown }>(`SELECT grams FROM licence_usage WHERE licence_id = 'lic-dongxin' AND year = $1`, [new Date().getUTCFullYear()]))[0]?.grams ?? 0);
+    const before = await usage();
+    const treat = (u: string) => as.get('operator')!.request('POST', `/api/units/${u}/treatment`, { eventId: eventId(), method: 'D10' });
+    for (const u of ids.slice(0, 3)) expect((await treat(u)).statusCode).toBe(201);
+    expect(await usage()).toBe(before + 3 * 8_999_982_000);
+    const over = await treat(ids[3]);
+    expect(over.json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/allows 30000 t a year/) });
+    expect(await usage()).toBe(before + 3 * 8_999_982_000); // refused: nothing counted
+  });
+
   it('leaves a log that verifies and a read side that matches its replay', async () => {
     await ctx.sequencer.idle();
     expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
