@@ -1,8 +1,9 @@
 // What the demo park produces and who moves it: the two demo producers' waste streams (codes from
 // the national list that the receiver's licence covers), their stores, scales and bays, the
-// transporters' vehicles, and the words people write when something goes wrong.
+// transporters' vehicles, the recycler refused solvents go on to, and the words people write when
+// something goes wrong.
 
-export type Who = 'producer' | 'producer2' | 'driver' | 'driver2' | 'operator';
+export type Who = 'producer' | 'producer2' | 'driver' | 'driver2' | 'operator' | 'operator2';
 
 export interface Stream {
   wasteCode: string;
@@ -70,6 +71,9 @@ export const PRODUCERS: Producer[] = [
 
 export const RECEIVER = { orgId: 'org-dongxin', method: 'D10' };
 
+/** The solvent recycler (licence lic-lvxun: waste solvents, R2), where a refused solvent drum goes on to. */
+export const RECYCLER = { who: 'operator2' as const, orgId: 'org-lvxun', method: 'R2', wasteCodes: ['900-401-06', '900-402-06'] };
+
 export interface Transporter {
   who: Who;
   orgId: string;
@@ -92,6 +96,15 @@ export const MOVE_RETRIEVAL = '贮存库内倒库';
 
 export const REFUSALS = {
   type: (code: string) => `开桶抽检：桶内物料性状、气味与申报废物代码 ${code} 不符`,
-  quantity: '桶体底部渗漏，接收称重与产废单位申报重量偏差超过 10%',
+  // Refused before it is weighed: a leaking drum is not unloaded onto the scale.
+  quantity: '桶体底部渗漏、封口不严，未卸车称重，按数量差异拒收',
   whole: '抽检 pH<2，废物特性与联单申报不符，整车拒收',
+  recycle: '开桶抽检：废溶剂含水率高、热值偏低，不宜焚烧，转有资质的溶剂再生单位',
+};
+
+/** Corrections: a planned date moved (approved by all), a vehicle swap the producer turns down. */
+export const CORRECTIONS = {
+  postpone: '接收单位焚烧线临时检修，转移日期顺延一天',
+  swap: (plate: string) => `原定车辆临时送检，改派 ${plate}`,
+  swapRefused: (plate: string) => `${plate} 为罐式车辆，不能装运桶装危险废物`,
 };

@@ -3,7 +3,7 @@
 // weighed, stored, and now and then moved to another bay.
 import { encodeGrai96 } from '../units/identifiers/epc.js';
 import { clock, dayOf, M, working, type Builder, type PlannedUnit } from './builder.js';
-import { GS1_PREFIX, MOVE_RETRIEVAL, PRODUCERS, type Producer } from './catalogue.js';
+import { GS1_PREFIX, MOVE_RETRIEVAL, PRODUCERS, type Producer, type Stream } from './catalogue.js';
 
 /** The days the plants fill units on: the three weeks and two days before today. */
 export const FIRST_DAY = -23;
@@ -13,11 +13,11 @@ const FORGOTTEN: [daysAgo: number, count: number][] = [[395, 2], [190, 2], [96, 
 const kgText = (g: number) => (g / 1000).toFixed(1);
 
 /** One unit filled at `t0`: registered, weighed, stored (and maybe moved the next morning). */
-export function planUnit(b: Builder, p: Producer, t0: number, opts: { held?: boolean; moves?: boolean } = {}): PlannedUnit {
+export function planUnit(b: Builder, p: Producer, t0: number, opts: { held?: boolean; moves?: boolean; stream?: Stream } = {}): PlannedUnit {
   const { held = false, moves = !held } = opts;
   const { rng } = b;
   const key = `u${String(b.units.size + 1).padStart(4, '0')}`;
-  const s = rng.weighted(p.streams);
+  const s = opts.stream ?? rng.weighted(p.streams);
   const epc = encodeGrai96({ companyPrefix: GS1_PREFIX, assetType: s.assetType, serial: 1_000_000 + b.units.size * 7 + rng.int(0, 6) });
   // Most drums are tagged when filled; some get their tag a little later, at the scale.
   const tagLater = rng.chance(0.12);
@@ -57,7 +57,7 @@ export function planUnit(b: Builder, p: Producer, t0: number, opts: { held?: boo
     if (other === first) other = `${s.zone}-13`;
     t = b.add(t + rng.int(5 * M, 20 * M), p.who, { kind: 'store', unit: key, siteId: p.storeId, bay: other });
   }
-  const unit: PlannedUnit = { key, producer: p.who, grossG, tareG, wasteCode: s.wasteCode, readyAt: t, held };
+  const unit: PlannedUnit = { key, producer: p.who, grossG, tareG, wasteCode: s.wasteCode, zone: s.zone, readyAt: t, held };
   b.units.set(key, unit);
   return unit;
 }

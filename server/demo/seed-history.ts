@@ -3,8 +3,9 @@
 import type { Sql } from '../../ledger/store/sql.js';
 import type { CustodyContext } from '../custody/context.js';
 import { DEMO_PEOPLE } from '../registry/demo-people.js';
+import { planClock } from './builder.js';
 import type { DemoPlan } from './plan.js';
-import { cstMidnight, DemoRun } from './steps.js';
+import { DemoRun } from './steps.js';
 
 export interface DemoReport {
   seeded: boolean;
@@ -17,7 +18,7 @@ export interface DemoReport {
 }
 
 /** When the registry should be sealed for this plan, given the time of the first start. */
-export const registryTime = (plan: DemoPlan, now: Date) => new Date(cstMidnight(now) + plan.registryAt * 1000);
+export const registryTime = (plan: DemoPlan, now: Date) => new Date(planClock(now).ms(plan.registryAt, 'anchor'));
 
 /** Why the demo must not run here, if it must not: custody history exists, or the demo people do not. */
 export async function demoBlocker(sql: Sql): Promise<string | undefined> {
@@ -51,7 +52,7 @@ export async function seedDemoHistory(
     log(`demo: not seeding the demo park history: ${blocker}`);
     return { seeded: false, skipped: blocker, steps: 0, units: 0, manifests: 0, ms: performance.now() - started };
   }
-  const run = new DemoRun(ctx, cstMidnight(opts.now ?? new Date()));
+  const run = new DemoRun(ctx, opts.now ?? new Date());
   const total = plan.steps.length;
   log(`demo: seeding the demo park history (seed ${plan.seed}): ${plan.units} units, ${plan.manifests.length} manifests, ${total} steps`);
   let shown = performance.now();

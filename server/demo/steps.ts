@@ -1,38 +1,43 @@
 // One step of the demo plan through the real custody command (the one its HTTP route calls), as
 // the demo person whose step it is, signed with that person's demo key unless the plan says the
-// step is server-attested. Plan keys (u0001, m01) become the ids the commands hand out.
+// step is server-attested; an offline batch through the offline path (reserved event ids, the
+// device's clock). Plan keys (u0001, m01) become the ids the commands hand out, and plan times
+// instants, resolved against the first start (builder.ts, planClock).
 import { CompactSign, importJWK, type KeyObject } from 'jose';
 import { canonicalBytes } from '../../ledger/index.js';
 import type { Actor, CustodyContext } from '../custody/context.js';
 import type { StepInput } from '../custody/write-step.js';
 import { arrive, cancelManifest, createManifest, depart, receive, signManifest, takeCustody, type UnitDecision } from '../custody/manifest-commands.js';
+import { answerCorrection, proposeCorrection } from '../custody/manifest-corrections.js';
+import { sendOnRefused } from '../custody/manifest-onward.js';
+import { receiveOfflineSteps, reserveEventIds, type OfflineStep } from '../custody/offline-steps.js';
 import type { Claim } from '../custody/signatures.js';
 import { treatUnit } from '../custody/treatment.js';
 import { registerUnits, retrieveUnit, storeUnit, tagUnit, weighUnit, weights } from '../custody/unit-commands.js';
 import { DEMO_PEOPLE, demoPrivateJwk } from '../registry/demo-people.js';
-import { DAY } from './builder.js';
+import { DAY, planClock, type Phase } from './builder.js';
 import type { Who } from './catalogue.js';
 import type { PlanStep } from './plan.js';
 
 const CST = 8 * 3600_000;
 
-/** The start of the anchor's day in China Standard Time, in ms: plan times count from there. */
-export const cstMidnight = (now: Date) => Math.floor((now.getTime() + CST) / (DAY * 1000)) * DAY * 1000 - CST;
-
 export class DemoRun {
   /** Plan keys to the ids the commands made. */
   readonly ids = new Map<string, string>();
   private readonly keys = new Map<Who, Promise<KeyObject | Uint8Array>>();
+  private readonly clock: ReturnType<typeof planClock>;
 
   constructor(
     readonly ctx: CustodyContext,
-    /** ms of the anchor (today 00:00 CST). */
-    readonly anchor: number,
-  ) {}
+    /** The first start: the plan's clocks are resolved against it. */
+    now: Date,
+  ) {
+    this.clock = planClock(now);
+  }
 
-  at = (t: number) => new Date(this.anchor + t * 1000).toISOString();
+  at = (t: number, from: Phase = 'anchor') => new Date(this.clock.ms(t, from)).toISOString();
   /** The calendar day (CST) of a plan time. */
-  day = (t: number) => new Date(this.anchor + t * 1000 + CST).toISOString().slice(0, 10);
+  day = (t: number, from: Phase = 'anchor') => new Date(this.clock.ms(t, from) + CST).toISOString().slice(0, 10);
 
   actor(who: Who): Actor {
     const p = DEMO_PEOPLE.find((x) => x.username === who)!;
@@ -55,7 +60,8 @@ export class DemoRun {
    * retry of a step already taken (same person and event id).
    */
   async run(s: PlanStep): Promise<boolean> {
-    const at = this.at(s.t);
+    if (s.kind === 'offline') return this.offline(s);
+    const at = this.at(s.t, s.from);
     const { action, subject, data, call } = this.command(s, this.actor(s.who), at);
     const signature = s.signed ? await this.sign(s.who, { eventId: s.eventId, action, subject, at, data }) : undefined;
     return (await call({ eventId: s.eventId, at, ...(signature ? { signature } : {}) })).replayed;
@@ -71,7 +77,7 @@ export class DemoRun {
     switch (s.kind) {
       case 'register': {
         const { siteId, wasteCode, name, hazards, physicalForm, containerType, volumeL, components, epc } = s;
-        const data = { siteId, wasteCode, name, hazards, physicalForm, containerType, volumeL, components, generationDate: this.day(s.t), ...(epc ? { epc } : {}) };
+        const data = { siteId, wasteCode, name, hazards, physicalForm, containerType, volumeL, components, generationDate: this.day(s.t, s.from), ...(epc ? { epc } : {}) };
         return {
           action: 'unit.register',
           subject: `site:${siteId}`,
@@ -97,7 +103,8 @@ export class DemoRun {
       case 'treat':
         return onUnit('unit.dispose', { method: s.method }, (step) => treatUnit(ctx, actor, unit(), { ...step, method: s.method }));
       case 'create': {
-        const draft = { receiverOrgId: s.receiverOrgId, legs: s.legs, unitIds: s.units.map((u) => this.id(u)), plannedDate: this.day(s.plannedDay * DAY + 12 * 3600) };
+        const plannedDate = s.plannedAt === undefined ? this.day(s.plannedDay * DAY + 12 * 3600) : this.day(s.plannedAt, 'now');
+        const draft = { receiverOrgId: s.receiverOrgId, legs: s.legs, unitIds: s.units.map((u) => this.id(u)), plannedDate };
         return {
           action: 'manifest.create',
           subject: `org:${actor.orgId}`,
@@ -127,7 +134,54 @@ export class DemoRun {
         const decisions: UnitDecision[] = s.decisions.map(({ unit: u, ...d }) => ({ unitId: this.id(u), ...d })).sort((a, b) => (a.unitId < b.unitId ? -1 : 1));
         return onManifest('manifest.receive', { decisions }, (step) => receive(ctx, actor, manifest, { ...step, decisions }));
       }
+      case 'send_on': {
+        const draft = { receiverOrgId: s.receiverOrgId, legs: s.legs, unitIds: s.units.map((u) => this.id(u)), plannedDate: this.day(s.plannedDay * DAY + 12 * 3600) };
+        const data = { receiverOrgId: draft.receiverOrgId, legs: draft.legs, units: [...draft.unitIds].sort(), plannedDate: draft.plannedDate };
+        return onManifest('manifest.send_on', data, async (step) => {
+          const r = await sendOnRefused(ctx, actor, manifest, { ...step, ...draft });
+          this.ids.set(s.onward, r.response.id);
+          return r;
+        });
+      }
+      case 'correct': {
+        const { plannedDay, legs } = s.changes;
+        const changes = { ...(plannedDay !== undefined ? { plannedDate: this.day(plannedDay * DAY + 12 * 3600) } : {}), ...(legs ? { legs } : {}) };
+        const data = { step: 'propose', reason: s.reason, changes };
+        return onManifest('manifest.corrected', data, (step) => proposeCorrection(ctx, actor, manifest, { ...step, reason: s.reason, changes }));
+      }
+      case 'answer': {
+        const data = { step: s.approve ? 'approve' : 'reject', version: s.version, ...(s.reason ? { reason: s.reason } : {}) };
+        return onManifest('manifest.corrected', data, (step) => answerCorrection(ctx, actor, manifest, { ...step, version: s.version, approve: s.approve, ...(s.reason ? { reason: s.reason } : {}) }));
+      }
+      case 'offline':
+        throw new Error('an offline batch is not one command');
     }
+  }
+
+  /**
+   * A driver's device back in signal: it had reserved event ids before going out of it, recorded
+   * each step with its own clock, and now sends the batch (last step first: the server puts them
+   * in device-clock order). Each must be sealed.
+   */
+  private async offline(s: Extract<PlanStep, { kind: 'offline' }>): Promise<boolean> {
+    const actor = this.actor(s.who);
+    const manifestId = this.id(s.manifest);
+    const ids = await reserveEventIds(this.ctx.sql, actor, s.records.length);
+    const steps: OfflineStep[] = [];
+    for (const [i, r] of s.records.entries()) {
+      const at = this.at(r.t, 'now');
+      const scanned = r.scanned?.map((u) => this.id(u));
+      const [action, data] =
+        r.kind === 'departure'
+          ? ['manifest.departed', { vehiclePlate: r.vehiclePlate }]
+          : [`manifest.${r.kind === 'pickup' ? 'pick_up' : 'hand_over'}`, { vehiclePlate: r.vehiclePlate, scanned: [...new Set(scanned)].sort() }];
+      const signature = s.signed ? await this.sign(s.who, { eventId: ids[i], action, subject: `manifest:${manifestId}`, at, data }) : undefined;
+      steps.push({ eventId: ids[i], at, kind: r.kind, manifestId, vehiclePlate: r.vehiclePlate, ...(scanned ? { scannedUnitIds: scanned } : {}), ...(signature ? { signature } : {}) });
+    }
+    const results = await receiveOfflineSteps(this.ctx, actor, steps.reverse());
+    const unsealed = results.filter((r) => r.status !== 'sealed');
+    if (unsealed.length > 0) throw new Error(`offline steps not sealed: ${JSON.stringify(unsealed)}`);
+    return false;
   }
 }
 

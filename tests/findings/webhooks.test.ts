@@ -31,7 +31,7 @@ async function receiver() {
   return { got, url: (path: string) => `http://127.0.0.1:${(server.address() as { port: number }).port}${path}`, close: () => new Promise((r) => server.close(r)) };
 }
 
-const until = async (what: () => boolean | Promise<boolean>, ms = 5000) => {
+const until = async (what: () => boolean | Promise<boolean>, ms = 15000) => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (await what()) return;
   throw new Error('timed out');
 };
