@@ -8,6 +8,8 @@ const USAGE = `usage: hazledger <command>
   rebuild          recreate the read side (registry, units) from the log
   verify-bundle FILE [--vkey=VKEY]
                    check an evidence bundle offline; exit 1 on any break
+  gateway --config FILE
+                   run a site's device gateway (signed readings, on-disk outbox, forwarded to the server)
   help             this text
 
 Configuration is read from the environment; see README.md.`;
@@ -32,6 +34,10 @@ export async function run(argv: string[]): Promise<number> {
       case 'verify-bundle': {
         const { verifyBundleCommand } = await import('./verify-bundle-command.js');
         return await verifyBundleCommand(argv.slice(1));
+      }
+      case 'gateway': {
+        const { gatewayCommand } = await import('../devices/gateway/main.js');
+        return await gatewayCommand(argv.slice(1));
       }
       case 'help':
       case '--help':

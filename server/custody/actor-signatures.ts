@@ -54,10 +54,18 @@ export class EnrolledKeys {
         problems.push(`the signature by ${s.by} does not verify with the key the log enrolled for it`);
         continue;
       }
-      const eventId = (e.data as { eventId?: string }).eventId;
-      const subjects = this.stepSubjects(`${s.by} ${eventId}`, e);
-      if (claim.eventId !== eventId || claim.at !== e.at || !subjects.has(claim.subject ?? '')) {
-        problems.push(`the signature by ${s.by} is over another step (event ${claim.eventId}, ${claim.subject}, ${claim.at})`);
+      if (s.by.startsWith('device:')) {
+        // A device signs its reading (devices/gateway/reading.ts): the same device, number and time.
+        const r = claim as { device?: string; seq?: number; at?: string };
+        if (`device:${r.device}` !== s.by || r.seq !== (e.data as { seq?: number }).seq || r.at !== e.at) {
+          problems.push(`the signature by ${s.by} is over another reading (${r.device} #${r.seq} at ${r.at})`);
+        }
+      } else {
+        const eventId = (e.data as { eventId?: string }).eventId;
+        const subjects = this.stepSubjects(`${s.by} ${eventId}`, e);
+        if (claim.eventId !== eventId || claim.at !== e.at || !subjects.has(claim.subject ?? '')) {
+          problems.push(`the signature by ${s.by} is over another step (event ${claim.eventId}, ${claim.subject}, ${claim.at})`);
+        }
       }
       if (`person:${e.by.person}` !== s.by && `device:${e.by.device}` !== s.by) problems.push(`signed by ${s.by}, but the entry names another actor`);
     }

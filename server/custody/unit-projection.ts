@@ -2,7 +2,7 @@
 // compute the row it writes; rebuild and verify replay the log through the same function.
 import { toBase64, type Envelope } from '../../ledger/index.js';
 import { DomainError } from './errors.js';
-import { nextUnitState, type Role, type UnitAction, type UnitState } from './unit-lifecycle.js';
+import { isOpen, nextUnitState, type Role, type UnitAction, type UnitState } from './unit-lifecycle.js';
 
 export interface UnitRow {
   id: string;
@@ -81,6 +81,11 @@ export function applyUnitEntry(row: UnitRow | undefined, e: Envelope, leafHash: 
     };
   }
   if (!row) throw new DomainError('UNIT_NOT_FOUND', `unit ${e.unit} has no registration before this entry`);
+  if (e.type === 'unit.sighted') {
+    // A reader saw the drum: in any open state, and it changes nothing but the chain.
+    if (!isOpen(row.state)) throw new DomainError('TRANSITION_REFUSED', `unit ${e.unit} is ${row.state}: it cannot be sighted`);
+    return { ...row, lastLeafHash: leaf, entries: row.entries + 1 };
+  }
   const action = ACTION_OF[e.type];
   if (!action) throw new DomainError('TRANSITION_REFUSED', `${e.type} is not a unit step handled here`);
   const next: UnitRow = { ...row, state: nextUnitState(row.state, action, e.by.role as Role), lastLeafHash: leaf, entries: row.entries + 1 };

@@ -35,7 +35,8 @@ export function registryEnvelopes(park: PilotPark, at: string): Envelope[] {
     // Every organisation of the park lies in the park's administrative division.
     ...park.organisations.map((o) => change('organisation', o.id, { ...o, region: park.park.adminCode })),
     ...park.vehicles.map((v) => change('vehicle', v.plate, v)),
-    ...park.devices.map((d) => change('device', d.id, d)),
+    // Demo devices carry keys derived like the demo people's (`device:<id>`), for the demo gateway.
+    ...park.devices.map((d) => change('device', d.id, { ...d, publicJwk: demoPublicJwk(`device:${d.id}`) })),
     ...park.licences.map((l) => change('licence', l.id, l)),
     ...DEMO_PEOPLE.map((p) => change('person', p.id, { id: p.id, orgId: p.orgId, role: p.role, name: p.name, publicJwk: demoPublicJwk(p.id) })),
   ];

@@ -1,0 +1,100 @@
+// The gateway's on-disk outbox: every signed reading is appended (and fsynced) before anyone is
+// told it was taken, and stays until the server acknowledges it. Readings leave in order; the
+// server's acknowledgement of sequence n moves the mark past n. After a crash — SIGKILL included —
+// the file is read back: a torn last line (the write the kill interrupted) is dropped, because
+// that reading was never acknowledged to its device; everything before it is sent again, and the
+// server recognises what it already has by (device, seq).
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface OutboxRecord {
+  seq: number;
+  /** The signed reading as sent: the reading and the device's JWS over its canonical bytes. */
+  message: { reading: Record<string, unknown>; jws: string };
+}
+
+export class Outbox {
+  private readonly file: string;
+  private readonly markFile: string;
+  private fd: number;
+  private records: OutboxRecord[] = [];
+  private lastSeq = 0;
+  private acked = 0;
+
+  constructor(dir: string) {
+    this.file = join(dir, 'outbox.jsonl');
+    this.markFile = join(dir, 'outbox.acked');
+    this.acked = existsSync(this.markFile) ? Number(readFileSync(this.markFile, 'utf8')) || 0 : 0;
+    if (existsSync(this.file)) {
+      const lines = readFileSync(this.file, 'utf8').split('\n');
+      for (const line of lines) {
+        if (!line) continue;
+        try {
+          const r = JSON.parse(line) as OutboxRecord;
+          this.lastSeq = Math.max(this.lastSeq, r.seq);
+          if (r.seq > this.acked) this.records.push(r);
+        } catch {
+          break; // the torn tail of an interrupted write
+        }
+      }
+    }
+    this.lastSeq = Math.max(this.lastSeq, this.acked);
+    this.compact();
+    this.fd = openSync(this.file, 'a');
+  }
+
+  /** The next sequence number, to go into the reading before it is signed. */
+  nextSeq(): number {
+    return this.lastSeq + 1;
+  }
+
+  /** Durably keep a signed reading; only then may its device be told it was taken. */
+  append(record: OutboxRecord): void {
+    if (record.seq !== this.lastSeq + 1) throw new Error(`outbox: expected seq ${this.lastSeq + 1}, got ${record.seq}`);
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    fsyncSync(this.fd);
+    this.lastSeq = record.seq;
+    this.records.push(record);
+  }
+
+  /** Waiting for the server, oldest first. */
+  pending(): readonly OutboxRecord[] {
+    return this.records;
+  }
+
+  /** The server has sealed (or already had) everything up to `seq`. */
+  ack(seq: number): void {
+    if (seq <= this.acked) return;
+    this.acked = seq;
+    this.records = this.records.filter((r) => r.seq > seq);
+    const tmp = `${this.markFile}.tmp`;
+    writeFileSync(tmp, String(seq));
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.markFile);
+    if (this.records.length === 0) this.compact();
+  }
+
+  get ackedSeq(): number {
+    return this.acked;
+  }
+
+  /** Rewrite the file with only what is still pending (atomic rename). */
+  private compact(): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, this.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.file);
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = openSync(this.file, 'a');
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

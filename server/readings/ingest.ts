@@ -1,0 +1,96 @@
+// A device's signed reading, as a gateway forwards it, becomes what it means in the record: a tag
+// or QR code of an open unit becomes `unit.sighted` on that unit's chain; a weighbridge's stable
+// weight becomes `vehicle.weighed`, matched to the truck the same organisation's gate camera saw
+// last and to the manifest that truck carries. A reading with no such context is kept as a device
+// event and counted, not sealed. Readings are taken once per (device, seq): a replay is
+// recognised and answered as such; a reading whose signature does not verify is refused.
+import type { JWK } from 'jose';
+import { encodeEntry, leafHash, toBase64, type Envelope } from '../../ledger/index.js';
+import type { Sql } from '../../ledger/store/sql.js';
+import { readingSignedBy, type Reading } from '../../devices/gateway/reading.js';
+import type { CustodyContext } from '../custody/context.js';
+import { DomainError } from '../custody/errors.js';
+import { applyUnitEntry } from '../custody/unit-projection.js';
+import { lockUnit, saveUnitSql } from '../custody/unit-store.js';
+
+export type Taken = { status: 'sealed'; leafHash: string; type: string } | { status: 'kept' | 'duplicate'; leafHash?: string };
+
+/** How recent a gate sighting must be for a weighbridge reading to take its plate. */
+const PLATE_WINDOW_MS = 30 * 60_000;
+
+interface Device extends Record<string, unknown> {
+  id: string;
+  org_id: string;
+  site_id: string | null;
+  kind: string;
+  public_jwk: JWK | null;
+}
+
+async function unitBy(tx: Sql, r: Reading): Promise<string | undefined> {
+  const epc = typeof r.data.epc === 'string' ? r.data.epc.toUpperCase() : undefined;
+  const grai = typeof r.data.text === 'string' ? /\/8003\/(\d{14,})/.exec(r.data.text)?.[1] : undefined;
+  if (!epc && !grai) return undefined;
+  const [u] = await tx.query<{ id: string }>(
+    `SELECT id FROM units WHERE state <> 'disposed' AND (upper(epc) = $1 OR grai = $2) LIMIT 1`,
+    [epc ?? null, grai ?? null],
+  );
+  return u?.id;
+}
+
+/** What the reading means here: the entry to seal (with its read-side write), or nothing. */
+async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ entry: Envelope; sql?: (leaf: Uint8Array, params: unknown[]) => string } | undefined> {
+  const by = { org: d.org_id, role: 'device', device: d.id };
+  const data = { ...r.data, seq: r.seq, site: d.site_id };
+  if (r.kind === 'tag' || r.kind === 'code') {
+    const unitId = await unitBy(tx, r);
+    if (!unitId) return undefined;
+    const unit = await lockUnit(tx, unitId);
+    const entry: Envelope = { v: 1, type: 'unit.sighted', at: r.at, by, unit: unitId, prev: { unit: unit.lastLeafHash }, data, sig: [sig] };
+    return { entry, sql: (leaf, params) => saveUnitSql(applyUnitEntry(unit, entry, leaf), params) };
+  }
+  if (r.kind === 'weight' && r.data.stable === true) {
+    const [seen] = await tx.query<{ plate: string; manifest_id: string | null }>(
+      `SELECT convert_from(body, 'UTF8')::jsonb #>> '{data,plate}' AS plate, convert_from(body, 'UTF8')::jsonb #>> '{data,manifestId}' AS manifest_id
+         FROM ledger_entries WHERE type = 'vehicle.sighted' AND idx >= (SELECT size FROM ledger_head) - 5000
+          AND convert_from(body, 'UTF8')::jsonb #>> '{by,org}' = $1 AND (convert_from(body, 'UTF8')::jsonb ->> 'at')::timestamptz > $2
+        ORDER BY idx DESC LIMIT 1`,
+      [d.org_id, new Date(Date.parse(r.at) - PLATE_WINDOW_MS).toISOString()],
+    );
+    const entry: Envelope = { v: 1, type: 'vehicle.weighed', at: r.at, by, data: { ...data, ...(seen ? { plate: seen.plate, ...(seen.manifest_id ? { manifestId: seen.manifest_id } : {}) } : {}) }, sig: [sig] };
+    return { entry };
+  }
+  return undefined;
+}
+
+export async function takeReading(ctx: CustodyContext, r: Reading, jws: string): Promise<Taken> {
+  const [d] = await ctx.sql.query<Device>('SELECT id, org_id, site_id, kind, public_jwk FROM devices WHERE id = $1', [r.device]);
+  if (!d) throw new DomainError('NOT_FOUND', `no device ${r.device} in the registry`);
+  if (!d.public_jwk) throw new DomainError('KEY_NOT_ENROLLED', `device ${d.id} has no enrolled key`);
+  if (!(await readingSignedBy(r, jws, d.public_jwk))) throw new DomainError('SIGNATURE_INVALID', `reading ${r.seq} of ${d.id} is not signed by its enrolled key`);
+  const key = `seq:${r.seq}`;
+  const sig = { by: `device:${d.id}`, alg: 'EdDSA', jws };
+  const taken = await ctx.sql.transaction(async (tx): Promise<Taken & { intake?: number }> => {
+    const [seen] = await tx.query<{ leaf_hash: Uint8Array }>('SELECT leaf_hash FROM device_events WHERE device_id = $1 AND event_key = $2', [d.id, key]);
+    if (seen) return { status: 'duplicate', leafHash: seen.leaf_hash.length ? toBase64(seen.leaf_hash) : undefined };
+    const m = await meaning(tx, d, r, sig);
+    if (!m) {
+      await tx.query('INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($1, $2, $3)', [d.id, key, new Uint8Array(0)]);
+      return { status: 'kept' };
+    }
+    const e = encodeEntry(m.entry);
+    const leaf = leafHash(e.body);
+    const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key];
+    const write = m.sql ? `, w AS (${m.sql(leaf, params)} RETURNING 1)` : '';
+    const [row] = await tx.query<{ id: unknown }>(
+      `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($6, $7, $2))${write}
+       INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      params,
+    );
+    return { status: 'sealed', leafHash: toBase64(leaf), type: e.type, intake: Number(row.id) };
+  });
+  if (taken.status === 'sealed' && taken.intake !== undefined) {
+    await ctx.sequencer.sealIntake(taken.intake);
+    return { status: 'sealed', leafHash: taken.leafHash, type: taken.type };
+  }
+  return taken;
+}

@@ -1,0 +1,48 @@
+// GET /gateway (websocket): a site's gateway forwards its devices' signed readings, one JSON
+// message each ({reading, jws}); each is answered, in order, with {ack: seq, device, status}:
+// sealed, kept (no context to seal it in), duplicate (already taken: the gateway may forget it),
+// or refused (with code and detail: a bad signature, an unknown device; it will never be taken).
+// The gateway needs no account: every reading carries its device's signature.
+import type { FastifyInstance } from 'fastify';
+import type { CustodyContext } from '../custody/context.js';
+import { DomainError } from '../custody/errors.js';
+import type { Reading } from '../../devices/gateway/reading.js';
+import { takeReading } from '../readings/ingest.js';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function checkReading(m: unknown): { reading: Reading; jws: string } {
+  const { reading: r, jws } = (m ?? {}) as { reading?: Reading; jws?: unknown };
+  const bad = (why: string) => new DomainError('BAD_INPUT', `not a reading: ${why}`);
+  if (!r || typeof r !== 'object') throw bad('no reading');
+  if (typeof jws !== 'string' || jws.length > 20000) throw bad('no jws');
+  if (r.v !== 1 || typeof r.device !== 'string' || !Number.isSafeInteger(r.seq) || r.seq < 1) throw bad('v, device and seq are required');
+  if (typeof r.at !== 'string' || !RFC3339.test(r.at) || Number.isNaN(Date.parse(r.at))) throw bad('at must be RFC 3339');
+  if (!['tag', 'weight', 'code'].includes(r.kind) || typeof r.data !== 'object' || r.data === null || Array.isArray(r.data)) throw bad('kind and data');
+  return { reading: r, jws };
+}
+
+export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyContext }): void {
+  app.get('/gateway', { websocket: true, schema: { hide: true } }, (socket) => {
+    let queue = Promise.resolve();
+    socket.on('message', (raw) => {
+      queue = queue.then(async () => {
+        let seq: unknown;
+        let device: unknown;
+        try {
+          const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown } };
+          seq = parsed.reading?.seq;
+          device = parsed.reading?.device;
+          const { reading, jws } = checkReading(parsed);
+          const taken = await takeReading(deps.custody, reading, jws);
+          socket.send(JSON.stringify({ ack: reading.seq, device: reading.device, ...taken }));
+        } catch (e) {
+          const code = e instanceof DomainError ? e.code : e instanceof SyntaxError ? 'BAD_INPUT' : 'INTERNAL';
+          // A reading the server failed to take for its own reasons is not acknowledged: the gateway sends it again.
+          if (code === 'INTERNAL') socket.send(JSON.stringify({ retry: seq ?? null, device: device ?? null, detail: 'not taken: try again' }));
+          else socket.send(JSON.stringify({ ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message }));
+        }
+      });
+    });
+  });
+}
