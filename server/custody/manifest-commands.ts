@@ -126,9 +126,11 @@ export async function manifestStep(
 export const signManifest = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput) => manifestStep(ctx, actor, id, s, 'sign', 'manifest.signed', { step: 'sign' });
 
 export const cancelManifest = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { reason: string }) =>
-  manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason }, (m) => {
+  manifestStep(ctx, actor, id, s, 'cancel', 'manifest.cancelled', { reason: s.reason }, async (m, tx) => {
     // Its units are already counted as sent on by the manifest that refused them.
     if (m.onwardOf) throw new DomainError('TRANSITION_REFUSED', 'an onward manifest cannot be cancelled: correct its receiver or legs instead');
+    const [onTruck] = await tx.query(`SELECT 1 FROM units WHERE id = ANY($1) AND state = 'loaded' LIMIT 1`, [m.unitIds]);
+    if (onTruck) throw new DomainError('TRANSITION_REFUSED', 'units are already on the truck: the pickup has begun, it cannot be cancelled');
   });
 
 /**
@@ -145,19 +147,22 @@ export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string,
     checkParty(m, step, actor);
     const leg = step === 'pick_up' ? 0 : m.currentLeg + 1;
     if (s.vehiclePlate !== m.legs[leg].vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg ${leg + 1} is to be carried by ${m.legs[leg].vehiclePlate}, not ${s.vehiclePlate}`);
-    // At pickup the manifest's units; at a handover, those the previous leg carries.
-    const carried = step === 'pick_up' ? m.unitIds : (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded'`, [m.unitIds])).map((r) => r.id);
-    const taken = scanned.filter((u) => carried.includes(u));
+    // At pickup the manifest's units; at a handover, those the previous leg carries. At pickup,
+    // units the loading bay's reader already read onto the truck count as taken, with no new entry.
+    const loaded = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [m.unitIds])).map((r) => r.id);
+    const carried = step === 'pick_up' ? m.unitIds : loaded;
+    const byReader = step === 'pick_up' ? loaded : [];
+    const taken = scanned.filter((u) => carried.includes(u) && !byReader.includes(u));
     const unexpected = scanned.filter((u) => !carried.includes(u));
-    const missing = carried.filter((u) => !scanned.includes(u)).sort();
-    if (taken.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is carried under this manifest');
+    const missing = carried.filter((u) => !scanned.includes(u) && !byReader.includes(u)).sort();
+    if (taken.length === 0 && byReader.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is carried under this manifest');
     const units: UnitRow[] = [];
     for (const u of taken) {
       const unit = await lockUnit(tx, u); // in id order, so concurrent steps cannot deadlock
       nextUnitState(unit.state, step === 'pick_up' ? 'load' : 'hand_over', actor.role);
       units.push(unit);
     }
-    const data = { step, leg, vehiclePlate: s.vehiclePlate, taken, missing, unexpected, ...receipt(s), eventId: s.eventId };
+    const data = { step, leg, vehiclePlate: s.vehiclePlate, taken: [...taken, ...byReader].sort(), missing, unexpected, ...(byReader.length ? { loadedByReader: byReader } : {}), ...receipt(s), eventId: s.eventId };
     const unitType = step === 'pick_up' ? 'unit.loaded' : 'unit.handed_over';
     const own = envelope(actor, 'manifest.signed', at, id, data, sig, m.lastLeafHash);
     return chainUnderManifest(actor, at, m, sig, { before: [own] }, units, () => ({ type: unitType, data: { manifestId: id, leg, ...receipt(s), eventId: s.eventId } }));

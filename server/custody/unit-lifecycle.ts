@@ -4,7 +4,8 @@ import { DomainError } from './errors.js';
 
 export const UNIT_STATES = ['registered', 'stored', 'retrieved', 'loaded', 'unloaded', 'received', 'refused', 'disposed'] as const;
 export type UnitState = (typeof UNIT_STATES)[number];
-export type Role = 'producer' | 'driver' | 'operator' | 'inspector' | 'admin';
+/** People's roles, and 'device' for what a registered reader records on its own. */
+export type Role = 'producer' | 'driver' | 'operator' | 'inspector' | 'admin' | 'device';
 export type UnitAction = 'weigh' | 'tag' | 'store' | 'retrieve' | 'load' | 'hand_over' | 'receive' | 'refuse' | 'dispose';
 
 /** Open states: the unit exists and is not yet destroyed. */
@@ -25,6 +26,8 @@ export const UNIT_TRANSITIONS: readonly Row[] = [
   ...(['unloaded', 'received', 'refused'] as const).map((s) => [s, 'weigh', 'operator', s] as const),
   // The driver scans the unit onto the truck at pickup (a refused unit, onto an onward manifest).
   ...(['registered', 'stored', 'retrieved', 'refused'] as const).map((s) => [s, 'load', 'driver', 'loaded'] as const),
+  // …or the loading bay's reader reads it onto the truck while the pickup is open.
+  ...(['registered', 'stored', 'retrieved', 'refused'] as const).map((s) => [s, 'load', 'device', 'loaded'] as const),
   // The next leg's driver takes it over; at the receiver's site the operator accepts or refuses it.
   ['loaded', 'hand_over', 'driver', 'loaded'],
   ['loaded', 'receive', 'operator', 'received'],

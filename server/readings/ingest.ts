@@ -1,5 +1,6 @@
 // A device's signed reading, as a gateway forwards it, becomes what it means in the record: a tag
-// or QR code of an open unit becomes `unit.sighted` on that unit's chain; a weighbridge's stable
+// or QR code of a unit whose pickup is open, read by the producer's or the first carrier's reader,
+// becomes `unit.loaded` for that manifest; of any other open unit, `unit.sighted` on its chain; a weighbridge's stable
 // weight becomes `vehicle.weighed`, matched to the truck the same organisation's gate camera saw
 // last and to the manifest that truck carries. A reading with no such context is kept as a device
 // event and counted, not sealed. Readings are taken once per (device, seq): a replay is
@@ -12,6 +13,9 @@ import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import { applyUnitEntry } from '../custody/unit-projection.js';
 import { lockUnit, saveUnitSql } from '../custody/unit-store.js';
+import { AT_PRODUCER } from '../custody/manifest-lifecycle.js';
+import { applyManifestEntry } from '../custody/manifest-projection.js';
+import { lockManifest, saveManifestSql } from '../custody/manifest-store.js';
 
 export type Taken = { status: 'sealed'; leafHash: string; type: string } | { status: 'kept' | 'duplicate'; leafHash?: string };
 
@@ -37,16 +41,27 @@ async function unitBy(tx: Sql, r: Reading): Promise<string | undefined> {
   return u?.id;
 }
 
-/** What the reading means here: the entry to seal (with its read-side write), or nothing. */
-async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ entry: Envelope; sql?: (leaf: Uint8Array, params: unknown[]) => string } | undefined> {
+/** What the reading means here: the entry to seal (with its read-side writes), or nothing. */
+async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ entry: Envelope; sql?: (leaf: Uint8Array, params: unknown[]) => string[] } | undefined> {
   const by = { org: d.org_id, role: 'device', device: d.id };
   const data = { ...r.data, seq: r.seq, site: d.site_id };
   if (r.kind === 'tag' || r.kind === 'code') {
     const unitId = await unitBy(tx, r);
     if (!unitId) return undefined;
+    // A pickup is open (signed, not yet picked up) for this unit, and the reader is the producer's
+    // or the first carrier's: the read puts the drum on the truck.
+    const [open] = await tx.query<{ id: string }>(
+      `SELECT id FROM manifests WHERE state = 'signed' AND unit_ids ? $1 AND (producer_org_id = $2 OR legs -> 0 ->> 'transporterOrgId' = $2) LIMIT 1`,
+      [unitId, d.org_id],
+    );
+    const m = open ? await lockManifest(tx, open.id) : undefined; // the manifest before its unit, as a pickup locks them
     const unit = await lockUnit(tx, unitId);
+    if (m && AT_PRODUCER.includes(unit.state)) {
+      const entry: Envelope = { v: 1, type: 'unit.loaded', at: r.at, by, unit: unitId, manifest: m.id, prev: { unit: unit.lastLeafHash, manifest: m.lastLeafHash }, data: { ...data, manifestId: m.id, leg: 0 }, sig: [sig] };
+      return { entry, sql: (leaf, params) => [saveUnitSql(applyUnitEntry(unit, entry, leaf), params), saveManifestSql(applyManifestEntry(m, entry, leaf), params)] };
+    }
     const entry: Envelope = { v: 1, type: 'unit.sighted', at: r.at, by, unit: unitId, prev: { unit: unit.lastLeafHash }, data, sig: [sig] };
-    return { entry, sql: (leaf, params) => saveUnitSql(applyUnitEntry(unit, entry, leaf), params) };
+    return { entry, sql: (leaf, params) => [saveUnitSql(applyUnitEntry(unit, entry, leaf), params)] };
   }
   if (r.kind === 'weight' && r.data.stable === true) {
     const [seen] = await tx.query<{ plate: string; manifest_id: string | null }>(
@@ -80,7 +95,7 @@ export async function takeReading(ctx: CustodyContext, r: Reading, jws: string):
     const e = encodeEntry(m.entry);
     const leaf = leafHash(e.body);
     const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key];
-    const write = m.sql ? `, w AS (${m.sql(leaf, params)} RETURNING 1)` : '';
+    const write = (m.sql?.(leaf, params) ?? []).map((statement, i) => `, w${i} AS (${statement} RETURNING 1)`).join('');
     const [row] = await tx.query<{ id: unknown }>(
       `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($6, $7, $2))${write}
        INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/custody/errors.js';
 import { mayRegister, nextUnitState, UNIT_STATES, UNIT_TRANSITIONS, type Role, type UnitAction } from '../../server/custody/unit-lifecycle.js';
 
-const ROLES: Role[] = ['producer', 'driver', 'operator', 'inspector', 'admin'];
+const ROLES: Role[] = ['producer', 'driver', 'operator', 'inspector', 'admin', 'device'];
 const ACTIONS: UnitAction[] = ['weigh', 'tag', 'store', 'retrieve', 'load', 'hand_over', 'receive', 'refuse', 'dispose'];
 
 describe('unit lifecycle table', () => {

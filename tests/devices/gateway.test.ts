@@ -21,7 +21,7 @@ import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Gateway } from '../../devices/gateway/gateway.js';
 import { signReading, type Reading } from '../../devices/gateway/reading.js';
-import { Client } from '../helpers/api.js';
+import { Client, eventId } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS, placeEnv } from '../helpers/databases.js';
 
@@ -80,6 +80,38 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     const [e] = await sightings(unitId);
     expect(e).toMatchObject({ by: { role: 'device', device: 'dev-hengkang-rfid', org: 'org-hengkang' }, at: r.at, data: { epc: tag, antenna: 2, seq: 1, site: 'site-hengkang-store' }, sig: [{ by: 'device:dev-hengkang-rfid' }] });
     await gw.stop();
+    expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
+    expect(await compareReadSide(ctx.db.sql)).toEqual([]);
+  });
+
+  it('puts a drum on the truck when the loading bay\'s reader reads it during an open pickup; the driver\'s pickup counts it', async () => {
+    const park = (await import('../../server/registry/seed.js')).loadPilotPark().park;
+    const plate = park.vehicles.find((v) => v.orgId === 'org-anyun')!.plate;
+    const [a, b, c] = [await unitWithTag(), await unitWithTag(), await unitWithTag()];
+    const ids = [a, b, c].map((u) => u.unitId).sort();
+    const m = (await producer.request('POST', '/api/manifests', { eventId: eventId(), receiverOrgId: 'org-dongxin', legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: plate }], unitIds: ids, plannedDate: '2026-12-01' })).json().manifest;
+    await producer.request('POST', `/api/manifests/${m.id}/signature`, { eventId: eventId() });
+    const gw = new Gateway({ dir: dir(), server: `http://127.0.0.1:${port}`, keys: new Map([['dev-anyun-hh1', demoPrivateJwk('device:dev-anyun-hh1')]]) });
+    gw.start();
+    await gw.record('dev-anyun-hh1', 'tag', { epc: a.tag });
+    await gw.record('dev-anyun-hh1', 'tag', { epc: b.tag });
+    await until(() => gw.backlog()['dev-anyun-hh1'] === 0);
+    await gw.stop();
+    await ctx.sequencer.idle();
+    const loaded = await ctx.db.sql.query<{ body: Uint8Array }>(`SELECT body FROM ledger_entries WHERE manifest_id = $1 AND type = 'unit.loaded' ORDER BY idx`, [m.id]);
+    expect(loaded.map((r) => JSON.parse(fromUtf8(r.body)))).toMatchObject([
+      { unit: a.unitId, by: { role: 'device', device: 'dev-anyun-hh1' }, data: { manifestId: m.id, leg: 0 } },
+      { unit: b.unitId, by: { role: 'device' } },
+    ]);
+    // Units on the truck: the pickup has begun, it can no longer be cancelled.
+    expect((await producer.request('POST', `/api/manifests/${m.id}/cancellation`, { eventId: eventId(), reason: 'x' })).json().code).toBe('TRANSITION_REFUSED');
+    // (The carrier's handheld did it: a reader of the first leg's transporter.) The driver signs the pickup scanning only the third: the reader's two count as taken.
+    const driver = await Client.as(app, 'driver');
+    const picked = await driver.request('POST', `/api/manifests/${m.id}/pickup`, { eventId: eventId(), vehiclePlate: plate, scannedUnitIds: [c.unitId] });
+    expect(picked.statusCode, picked.body).toBe(201);
+    const step = JSON.parse(fromUtf8((await ctx.reader.entry(picked.json().entry.index))!));
+    expect(step.data).toMatchObject({ taken: ids, missing: [], loadedByReader: [a.unitId, b.unitId].sort() });
+    expect(picked.json().entries).toHaveLength(2); // the pickup and the third unit's loading
     expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
     expect(await compareReadSide(ctx.db.sql)).toEqual([]);
   });
