@@ -16,7 +16,7 @@ import { offlineRoutes } from './routes/offline.js';
 import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { cameraRoutes } from './routes/cameras.js';
-import { gatewayRoutes } from './routes/gateway.js';
+import { deviceRoutes, gatewayRoutes } from './routes/gateway.js';
 
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,7 +47,8 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   publicRoutes(app, { custody: ctx.custody });
   await cameraRoutes(app, { custody: ctx.custody, dataDir: ctx.config.dataDir });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
-  gatewayRoutes(app, { custody: ctx.custody });
+  gatewayRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
+  deviceRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   await app.ready();
   return app;
 }

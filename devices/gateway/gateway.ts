@@ -55,6 +55,11 @@ export class Gateway {
     return reading;
   }
 
+  /** Send a device's health counters to the server (best effort: not kept if the link is down). */
+  reportHealth(device: string, health: Record<string, unknown>): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ health: { ...health, device } }));
+  }
+
   /** Readings not yet answered for, per device. */
   backlog(): Record<string, number> {
     return Object.fromEntries([...this.outboxes].map(([d, o]) => [d, o.pending().length]));

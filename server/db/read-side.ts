@@ -252,3 +252,13 @@ export const licenceUsage = pgTable('licence_usage', {
   year: integer('year').notNull(),
   grams: bigint('grams', { mode: 'number' }).notNull(),
 }, (t) => [primaryKey({ columns: [t.licenceId, t.year] })]);
+
+/** What each device's gateway last reported of its health, and the readings the server refused. */
+export const deviceHealth = pgTable('device_health', {
+  deviceId: text('device_id').primaryKey(),
+  reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'string' }),
+  health: jsonb('health'), // the gateway's counters: frames, errors by code, link up/down, last frame
+  refused: integer('refused').notNull().default(0),
+  lastRefusedAt: timestamp('last_refused_at', { withTimezone: true, mode: 'string' }),
+  lastRefusal: text('last_refusal'),
+});

@@ -8,6 +8,11 @@ import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
 import { takeReading } from '../readings/ingest.js';
+import { deviceHealth, refusedReading, reportedHealth } from '../readings/health.js';
+import { ALL_ROLES, guard } from '../auth/guard.js';
+import type { Tokens } from '../auth/tokens.js';
+import { Type } from 'typebox';
+import { problems, Strict } from './schemas.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -22,7 +27,7 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   return { reading: r, jws };
 }
 
-export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyContext }): void {
+export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyContext; tokens: Tokens }): void {
   app.get('/gateway', { websocket: true, schema: { hide: true } }, (socket) => {
     let queue = Promise.resolve();
     socket.on('message', (raw) => {
@@ -30,7 +35,12 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
         let seq: unknown;
         let device: unknown;
         try {
-          const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown } };
+          const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } };
+          if (parsed.health && typeof parsed.health.device === 'string') {
+            // The gateway's counters for one device: best effort, never acknowledged.
+            await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);
+            return;
+          }
           seq = parsed.reading?.seq;
           device = parsed.reading?.device;
           const { reading, jws } = checkReading(parsed);
@@ -40,9 +50,32 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
           const code = e instanceof DomainError ? e.code : e instanceof SyntaxError ? 'BAD_INPUT' : 'INTERNAL';
           // A reading the server failed to take for its own reasons is not acknowledged: the gateway sends it again.
           if (code === 'INTERNAL') socket.send(JSON.stringify({ retry: seq ?? null, device: device ?? null, detail: 'not taken: try again' }));
-          else socket.send(JSON.stringify({ ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message }));
+          else {
+            if (typeof device === 'string') await refusedReading(deps.custody.sql, device, `${code}: ${(e as Error).message}`).catch(() => {});
+            socket.send(JSON.stringify({ ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message }));
+          }
         }
       });
     });
   });
+}
+
+export function deviceRoutes(app: FastifyInstance, deps: { custody: CustodyContext; tokens: Tokens }): void {
+  const Count = Type.Integer();
+  const Device = Type.Object({
+    id: Type.String(), orgId: Type.String(), siteId: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), keyEnrolled: Type.Boolean(),
+    lastSeen: Type.Union([Type.String(), Type.Null()]),
+    readings: Type.Object({ sealed: Count, kept: Count, refused: Count }, Strict),
+    lastRefusal: Type.Union([Type.Object({ at: Type.String(), detail: Type.String() }, Strict), Type.Null()]),
+    gateway: Type.Union([Type.Object({ reportedAt: Type.String(), health: Type.Record(Type.String(), Type.Unknown()) }, Strict), Type.Null()]),
+  }, Strict);
+  app.get('/api/devices', {
+    preHandler: guard(deps.tokens, ALL_ROLES),
+    schema: {
+      tags: ['devices'],
+      security: [{ bearer: [] }],
+      description: "Your organisation's devices (an inspector: its region's) and their health: last seen, readings sealed, kept and refused, and what their gateway last reported (frames, errors by kind, link).",
+      response: { 200: Type.Object({ devices: Type.Array(Device) }, Strict), ...problems(401) },
+    },
+  }, async (req) => ({ devices: await deviceHealth(deps.custody.sql, req.actor!) }));
 }

@@ -212,4 +212,23 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     expect(sealed).toEqual(Array.from({ length: sealed.length }, (_, i) => i + 1));
     expect([...taken].every((n) => sealed.includes(n))).toBe(true);
   }, 60000);
+
+  it('shows each device\'s health: last seen, readings sealed, kept and refused, and what its gateway reported', async () => {
+    const gw = new Gateway({ dir: dir(), server: `http://127.0.0.1:${port}`, keys: new Map([['dev-hengkang-scale', demoPrivateJwk('device:dev-hengkang-scale')]]) });
+    gw.start();
+    await gw.record('dev-hengkang-scale', 'tag', { epc: epc() }); // a tag no unit carries: kept, not sealed
+    await until(() => gw.backlog()['dev-hengkang-scale'] === 0);
+    gw.reportHealth('dev-hengkang-scale', { frames: 1200, errors: { BAD_CHECKSUM: 3, JUNK: 1 }, link: 'up' });
+    const mine = async () => (await producer.request('GET', '/api/devices')).json().devices as Record<string, unknown>[];
+    await until(async () => Boolean((await mine()).find((d) => d.id === 'dev-hengkang-scale')?.gateway));
+    await gw.stop();
+    const devices = await mine();
+    expect(devices.every((d) => d.orgId === 'org-hengkang')).toBe(true);
+    expect(devices.find((d) => d.id === 'dev-hengkang-rfid')).toMatchObject({ keyEnrolled: true, readings: { sealed: 1 } });
+    expect(devices.find((d) => d.id === 'dev-hengkang-scale')).toMatchObject({ readings: { sealed: 0, kept: 1 }, gateway: { health: { frames: 1200, errors: { BAD_CHECKSUM: 3 } } } });
+    // The reader whose readings were refused (a forged one, one signed by another device's key).
+    const ruitai = (await (await Client.as(app, 'producer2')).request('GET', '/api/devices')).json().devices as Record<string, unknown>[];
+    expect(ruitai.find((d) => d.id === 'dev-ruitai-rfid')).toMatchObject({ readings: { sealed: 1, refused: 2 }, lastRefusal: { detail: expect.stringMatching(/^SIGNATURE_INVALID/) } });
+    expect((await app.inject({ method: 'GET', url: '/api/devices' })).statusCode).toBe(401);
+  });
 });
