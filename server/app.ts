@@ -18,6 +18,19 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { deviceRoutes, gatewayRoutes } from './routes/gateway.js';
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** It has an onRequest hook: the access-token and role guard. */
+  guarded: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -25,6 +38,12 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
     // Unknown fields are refused, not stripped, and nothing is silently coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  // Every route as registered, for the role × route matrix test: a route without a rule fails it.
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeTable.push({ method: String(method), url: r.url, guarded: Boolean(r.onRequest) });
+  });
+  app.decorate('routeTable', routeTable);
   await app.register(swagger, {
     openapi: {
       info: { title: 'hazledger', version: '0.1.0', description: 'Hazardous-waste traceability ledger. Errors are RFC 9457 problem+json with a stable code.' },

@@ -59,7 +59,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   });
 
   app.get('/api/me', {
-    preHandler: guard(tokens, ALL_ROLES),
+    onRequest: guard(tokens, ALL_ROLES),
     schema: {
       tags: ['auth'],
       security: [{ bearer: [] }],
@@ -75,7 +75,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   });
 
   app.put('/api/me/key', {
-    preHandler: guard(tokens, ALL_ROLES),
+    onRequest: guard(tokens, ALL_ROLES),
     schema: {
       tags: ['auth'],
       security: [{ bearer: [] }],

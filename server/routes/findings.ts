@@ -36,7 +36,7 @@ export function findingRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   const secured = { security: [{ bearer: [] }], tags: ['findings'] };
 
   app.get('/api/findings', {
-    preHandler: guard(tokens, ALL_ROLES),
+    onRequest: guard(tokens, ALL_ROLES),
     schema: {
       ...secured,
       description: 'Findings touching your organisation (an inspector: its region), newest first.',
@@ -56,12 +56,12 @@ export function findingRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   });
 
   app.get('/api/findings/:id', {
-    preHandler: guard(tokens, ALL_ROLES),
+    onRequest: guard(tokens, ALL_ROLES),
     schema: { ...secured, params: Type.Object({ id: Id }, Strict), response: { 200: Finding, ...problems(401, 403, 404) } },
   }, async (req) => findingForActor(custody.sql, req.actor!, (req.params as { id: string }).id));
 
   app.post('/api/findings/:id/resolution', {
-    preHandler: guard(tokens, ['inspector']),
+    onRequest: guard(tokens, ['inspector']),
     schema: {
       ...secured,
       description: 'Resolve a finding with a note (sealed as `finding.resolved`). A finding is never deleted.',
@@ -81,7 +81,7 @@ export function inspectionRoutes(app: FastifyInstance, deps: { tokens: Tokens; c
   const Severities = Type.Object({ low: Type.Integer(), medium: Type.Integer(), high: Type.Integer(), critical: Type.Integer() }, Strict);
 
   app.get('/api/inspections/open-findings', {
-    preHandler: inspectors,
+    onRequest: inspectors,
     schema: {
       ...secured,
       description: 'Open findings in your region by severity, by age and by organisation (a finding naming several organisations counts once in the totals).',
@@ -101,7 +101,7 @@ export function inspectionRoutes(app: FastifyInstance, deps: { tokens: Tokens; c
     parts: Type.Object({ openFindings: Type.Number(), resolvedFindings: Type.Number(), overdueStorage: Type.Number(), discrepancies: Type.Number() }, Strict),
   }, Strict);
   app.get('/api/inspections/risk', {
-    preHandler: inspectors,
+    onRequest: inspectors,
     schema: {
       ...secured,
       description: 'Risk score per organisation of your region, highest first: open findings weighted by severity and age, recently resolved ones, overdue storage and refused units (formula in the README).',
@@ -110,7 +110,7 @@ export function inspectionRoutes(app: FastifyInstance, deps: { tokens: Tokens; c
   }, async (req) => ({ organisations: await riskScores(deps.custody.sql, req.actor!, deps.limits) }));
 
   app.get('/api/inspections/pick-list', {
-    preHandler: inspectors,
+    onRequest: inspectors,
     schema: {
       ...secured,
       description: 'Whom to visit: organisations drawn without replacement with probability ∝ 1 + risk score. The same seed and the same scores give the same list.',

@@ -70,7 +70,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { custody: CustodyConte
     gateway: Type.Union([Type.Object({ reportedAt: Type.String(), health: Type.Record(Type.String(), Type.Unknown()) }, Strict), Type.Null()]),
   }, Strict);
   app.get('/api/devices', {
-    preHandler: guard(deps.tokens, ALL_ROLES),
+    onRequest: guard(deps.tokens, ALL_ROLES),
     schema: {
       tags: ['devices'],
       security: [{ bearer: [] }],

@@ -36,7 +36,7 @@ export function labelRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
   const secured = { security: [{ bearer: [] }], tags: ['labels'] };
 
   app.get('/api/units/:id/label.svg', {
-    preHandler: readers,
+    onRequest: readers,
     schema: { ...secured, params: Type.Object({ id: Id }, Strict), response: problems(401, 403, 404, 409) },
   }, async (req, reply) => {
     const svg = await labelSvg(await labelData(deps.custody, req.actor!, (req.params as { id: string }).id));
@@ -44,7 +44,7 @@ export function labelRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
   });
 
   app.get('/api/labels.pdf', {
-    preHandler: readers,
+    onRequest: readers,
     schema: {
       ...secured,
       description: 'A printable sheet: the labels of the given units (comma-separated ids), at true size on A4.',

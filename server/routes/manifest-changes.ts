@@ -22,7 +22,7 @@ export function manifestChangeRoutes(app: FastifyInstance, deps: { tokens: Token
   const id = (req: { params: unknown }) => (req.params as { id: string }).id;
 
   app.post('/api/manifests/:id/departure', {
-    preHandler: guard(tokens, ['driver']),
+    onRequest: guard(tokens, ['driver']),
     schema: { ...secured, description: "The current leg's driver leaves the gate with the load.", params: Params, body: Type.Object({ ...StepFields, vehiclePlate: Text(16) }, Strict), response },
   }, async (req, reply) => {
     const r = await depart(custody, req.actor!, id(req), req.body as Body<{ vehiclePlate: string }>);
@@ -30,7 +30,7 @@ export function manifestChangeRoutes(app: FastifyInstance, deps: { tokens: Token
   });
 
   app.post('/api/manifests/:id/onward', {
-    preHandler: guard(tokens, ['operator']),
+    onRequest: guard(tokens, ['operator']),
     schema: {
       ...secured,
       description:
@@ -46,7 +46,7 @@ export function manifestChangeRoutes(app: FastifyInstance, deps: { tokens: Token
   });
 
   app.post('/api/manifests/:id/corrections', {
-    preHandler: guard(tokens, ['producer', 'driver', 'operator']),
+    onRequest: guard(tokens, ['producer', 'driver', 'operator']),
     schema: {
       ...secured,
       description:
@@ -62,7 +62,7 @@ export function manifestChangeRoutes(app: FastifyInstance, deps: { tokens: Token
   });
 
   app.post('/api/manifests/:id/corrections/:version/answer', {
-    preHandler: guard(tokens, ['producer', 'driver', 'operator']),
+    onRequest: guard(tokens, ['producer', 'driver', 'operator']),
     schema: {
       ...secured,
       description: 'A party the correction touches approves it, or rejects it with a reason.',

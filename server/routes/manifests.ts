@@ -22,7 +22,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   const stepResponses = { 201: ManifestStep, 200: ManifestStep, ...problems(400, 401, 403, 404, 409, 422) };
 
   app.post('/api/manifests', {
-    preHandler: producers,
+    onRequest: producers,
     schema: {
       ...secured,
       description: 'Draft a transfer manifest: the receiving operator, 1–5 transport legs (transporter and vehicle), the units it carries.',
@@ -41,7 +41,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/signature', {
-    preHandler: producersOrOperators,
+    onRequest: producersOrOperators,
     schema: { ...secured, description: 'The consignor signs the draft: the producer, or the operator sending refused units on.', params: Params, body: Type.Object({ ...StepFields }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await signManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string });
@@ -55,7 +55,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
     ['handover', 'hand_over', "Handover to the next leg's driver: the vehicle and the units scanned onto it."],
   ] as const) {
     app.post(`/api/manifests/:id/${path}`, {
-      preHandler: guard(tokens, ['driver']),
+      onRequest: guard(tokens, ['driver']),
       schema: { ...secured, description: `${description} Scanned units the manifest carries move; the others are recorded.`, params: Params, body: Scan, response: multi },
     }, async (req, reply) => {
       const r = await takeCustody(custody, req.actor!, (req.params as { id: string }).id, step, req.body as { eventId: string; vehiclePlate: string; scannedUnitIds: string[] });
@@ -64,7 +64,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   }
 
   app.post('/api/manifests/:id/arrival', {
-    preHandler: producersOrOperators, // an operator's gate, or a producer's taking refused units back
+    onRequest: producersOrOperators, // an operator's gate, or a producer's taking refused units back
     schema: { ...secured, description: "The load has reached the receiver's gate.", params: Params, body: Type.Object({ ...StepFields, vehiclePlate: Text(16) }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await arrive(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; vehiclePlate: string });
@@ -72,7 +72,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/receipt', {
-    preHandler: producersOrOperators,
+    onRequest: producersOrOperators,
     schema: {
       ...secured,
       description: 'The receiver decides on every unit that arrived (accept, or refuse with a reason and a quantity or type discrepancy), with its weights, and signs.',
@@ -96,7 +96,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.post('/api/manifests/:id/cancellation', {
-    preHandler: producersOrOperators,
+    onRequest: producersOrOperators,
     schema: { ...secured, description: 'Cancel, only before pickup.', params: Params, body: Type.Object({ ...StepFields, reason: Text(300) }, Strict), response: stepResponses },
   }, async (req, reply) => {
     const r = await cancelManifest(custody, req.actor!, (req.params as { id: string }).id, req.body as { eventId: string; reason: string });
@@ -104,7 +104,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/manifests', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       querystring: Type.Object({
@@ -121,12 +121,12 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/manifests/:id', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: { ...secured, params: Params, response: { 200: Manifest, ...problems(401, 403, 404) } },
   }, async (req) => view(await manifestForActor(custody.sql, req.actor!, (req.params as { id: string }).id)));
 
   app.get('/api/manifests/:id/evidence', {
-    preHandler: guard(tokens, ['producer', 'driver', 'operator', 'inspector', 'admin']),
+    onRequest: guard(tokens, ['producer', 'driver', 'operator', 'inspector', 'admin']),
     schema: {
       ...secured,
       description: 'An evidence bundle: the manifest\'s chain and the whole chains of its units, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
@@ -140,7 +140,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/me/waiting', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: 'The manifests on which it is your turn to act (your role in your organisation).',

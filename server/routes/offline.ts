@@ -33,7 +33,7 @@ export function offlineRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   const secured = { security: [{ bearer: [] }], tags: ['offline'] };
 
   app.post('/api/me/event-ids', {
-    preHandler: drivers,
+    onRequest: drivers,
     schema: {
       ...secured,
       description: 'Reserve event ids for steps the device will record while out of signal.',
@@ -43,7 +43,7 @@ export function offlineRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   }, async (req, reply) => reply.code(201).send({ eventIds: await reserveEventIds(deps.custody.sql, req.actor!, (req.body as { count: number }).count) }));
 
   app.post('/api/offline/steps', {
-    preHandler: drivers,
+    onRequest: drivers,
     schema: {
       ...secured,
       description:
@@ -65,7 +65,7 @@ export function offlineRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   }, async (req) => ({ results: await receiveOfflineSteps(deps.custody, req.actor!, (req.body as { steps: OfflineStep[] }).steps) }));
 
   app.get('/api/offline/steps', {
-    preHandler: drivers,
+    onRequest: drivers,
     schema: {
       ...secured,
       description: 'Your offline steps and what became of each, newest first: what is still waiting, what was sealed, what conflicted.',

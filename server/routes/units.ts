@@ -45,7 +45,7 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   const stepStatus = (reply: FastifyReply, r: StepResult<UnitRow>) => reply.code(r.replayed ? 200 : 201).send(stepView(r));
 
   app.post('/api/units', {
-    preHandler: producers,
+    onRequest: producers,
     schema: {
       ...secured,
       description: 'Register one unit, or a batch as {units: [...]}; each with its own event id.',
@@ -61,7 +61,7 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
 
   const step = <B>(path: string, body: ReturnType<typeof Type.Object>, description: string, run: (actor: Actor, id: string, b: B) => Promise<StepResult<UnitRow>>, who = producers) =>
     app.post(path, {
-      preHandler: who,
+      onRequest: who,
       schema: { ...secured, description, params: UnitParams, body, response: { 201: StepResultSchema, 200: StepResultSchema, ...problems(400, 401, 403, 404, 409, 422) } },
     }, async (req, reply) => stepStatus(reply, await run(req.actor!, (req.params as { id: string }).id, req.body as B)));
 
@@ -81,7 +81,7 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     'Take the unit out of storage.', (a, id, b) => retrieveUnit(custody, a, id, b));
 
   app.post('/api/units/:id/treatment', {
-    preHandler: guard(tokens, ['operator']),
+    onRequest: guard(tokens, ['operator']),
     schema: {
       ...secured,
       description: 'The receiving operator records the treatment (a D or R code its licence lists); this closes the unit, and the manifest when it was the last one.',
@@ -95,7 +95,7 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   });
 
   app.get('/api/units', {
-    preHandler: readers,
+    onRequest: readers,
     schema: {
       ...secured,
       querystring: Type.Object({
@@ -126,12 +126,12 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   });
 
   app.get('/api/units/:id', {
-    preHandler: readers,
+    onRequest: readers,
     schema: { ...secured, params: UnitParams, response: { 200: Unit, ...problems(401, 403, 404) } },
   }, async (req) => unitForActor(custody.sql, req.actor!, (req.params as { id: string }).id));
 
   app.get('/api/units/:id/evidence', {
-    preHandler: guard(tokens, ['producer', 'inspector', 'admin']),
+    onRequest: guard(tokens, ['producer', 'inspector', 'admin']),
     schema: {
       ...secured,
       description: 'An evidence bundle: every sealed entry of the unit, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
@@ -146,7 +146,7 @@ export function unitRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   });
 
   app.get('/api/units/:id/history', {
-    preHandler: readers,
+    onRequest: readers,
     schema: {
       ...secured,
       params: UnitParams,

@@ -33,7 +33,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   const id = (req: { params: unknown }) => (req.params as { id: string }).id;
 
   app.post('/api/webhooks', {
-    preHandler: anyone,
+    onRequest: anyone,
     schema: {
       ...secured,
       description:
@@ -48,12 +48,12 @@ export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   });
 
   app.get('/api/webhooks', {
-    preHandler: anyone,
+    onRequest: anyone,
     schema: { ...secured, description: "Your organisation's subscriptions and their deliveries.", response: { 200: Type.Object({ subscriptions: Type.Array(Subscription) }, Strict), ...problems(401) } },
   }, async (req) => ({ subscriptions: await subscriptions(sql, req.actor!) }));
 
   app.get('/api/webhooks/:id/deliveries', {
-    preHandler: anyone,
+    onRequest: anyone,
     schema: {
       ...secured,
       params: Params,
@@ -63,12 +63,12 @@ export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
   }, async (req) => ({ deliveries: await deliveries(sql, req.actor!, id(req), (req.query as { status?: string }).status) }));
 
   app.put('/api/webhooks/:id/active', {
-    preHandler: anyone,
+    onRequest: anyone,
     schema: { ...secured, description: 'Switch a subscription on (again) or off.', params: Params, body: Type.Object({ active: Type.Boolean() }, Strict), response: { 200: Subscription, ...problems(400, 401, 404) } },
   }, async (req) => setActive(sql, req.actor!, id(req), (req.body as { active: boolean }).active));
 
   app.delete('/api/webhooks/:id', {
-    preHandler: anyone,
+    onRequest: anyone,
     schema: { ...secured, params: Params, response: { 204: Type.Null(), ...problems(400, 401, 404) } },
   }, async (req, reply) => {
     await unsubscribe(sql, req.actor!, id(req));
