@@ -1,65 +1,72 @@
 // `hazledger gateway --config FILE`: run one site's gateway. The config names the server, the
 // outbox folder and each device: its key (a JWK file, or the demo key derived from its id) and
-// where its readings come from. Sources today: `tcp-line`, a reader or scanner that writes one
-// tag, UID or QR text per line on a TCP port (the gateway connects and reconnects with backoff).
+// where its readings come from (README "Device gateway"):
+//   { type: 'serial', path, baudRate, protocol, dataBits?, parity?, stopBits?, options? }
+//   { type: 'tcp', host, port, protocol, connectTimeoutMs?, idleMs?, options? }
+//   { type: 'tcp-line', host, port }   (the first source: the same as tcp + protocol 'line')
+// with protocol one of r2000 | chafon | llrp | line | xk3190 | toledo | mtsics (devices/drivers/).
 // Each reading taken is printed as `taken <device> <seq>` once it is safely in the outbox.
+// Device health: `kill -USR2 <pid>` prints one `health <device> <json>` line per device to stderr,
+// and every `healthEverySeconds` (default 60, 0 = never) the counters go to the server
+// (Gateway.reportHealth; GET /api/devices shows them).
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import type { JWK } from 'jose';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
-import { FrameError } from '../codec.js';
-import { LineDecoder, type LineFrame } from '../line/protocol.js';
+import { createDriver, isProtocol, PROTOCOLS, type Driver, type DriverReading, type ProtocolOptions } from '../drivers/index.js';
+import type { LinkOptions, PortFactory } from '../drivers/transport.js';
 import { Gateway } from './gateway.js';
 
-interface DeviceConfig {
+type Settings = Partial<ProtocolOptions> & { quietMs?: number };
+
+export type SourceConfig =
+  | { type: 'tcp-line'; host: string; port: number }
+  | { type: 'serial'; path: string; baudRate: number; protocol: string; dataBits?: 5 | 6 | 7 | 8; parity?: 'none' | 'even' | 'odd' | 'mark' | 'space'; stopBits?: 1 | 1.5 | 2; options?: Settings }
+  | { type: 'tcp'; host: string; port: number; protocol: string; connectTimeoutMs?: number; idleMs?: number; options?: Settings };
+
+export interface DeviceConfig {
   id: string;
   /** A private JWK file, or "demo" for the demo park's derived key. */
   key: string;
-  source: { type: 'tcp-line'; host: string; port: number };
+  source: SourceConfig;
 }
 
 export interface GatewayConfig {
   server: string;
   dir: string;
+  /** How often each device's health goes to the server, in seconds (default 60; 0: never). */
+  healthEverySeconds?: number;
   devices: DeviceConfig[];
 }
 
 const keyOf = (d: DeviceConfig): JWK => (d.key === 'demo' ? demoPrivateJwk(`device:${d.id}`) : (JSON.parse(readFileSync(d.key, 'utf8')) as JWK));
 
-/** What a line means as a reading. */
-function lineReading(f: LineFrame): { kind: 'tag' | 'code'; data: Record<string, unknown> } | undefined {
-  if (f.kind === 'epc') return { kind: 'tag', data: { epc: f.epc, ...(f.grai ? { grai: f.grai.grai ?? undefined } : {}) } };
-  if (f.kind === 'uid') return { kind: 'tag', data: { uid: f.uid } };
-  if (f.kind === 'digitalLink') return { kind: 'code', data: { text: f.text } };
-  return f.text ? { kind: 'code', data: { text: f.text } } : undefined;
-}
+const bad = (d: DeviceConfig, why: string) => new Error(`gateway config: device ${d.id}: ${why}`);
 
-function tcpLine(d: DeviceConfig, onFrame: (f: LineFrame) => void, log: (l: string) => void): () => void {
-  let socket: Socket | undefined;
-  let stopped = false;
-  let wait = 250;
-  const open = () => {
-    if (stopped) return;
-    const decoder = new LineDecoder();
-    socket = connect(d.source.port, d.source.host, () => (wait = 250));
-    socket.on('data', (chunk) => {
-      for (const f of decoder.push(chunk)) {
-        if (f instanceof FrameError) log(`${d.id}: ${f.code} ${f.message}`);
-        else onFrame(f);
-      }
-    });
-    socket.on('error', (e) => log(`${d.id}: ${e.message}`));
-    socket.on('close', () => {
-      if (stopped) return;
-      setTimeout(open, wait);
-      wait = Math.min(wait * 2, 10_000);
-    });
-  };
-  open();
-  return () => {
-    stopped = true;
-    socket?.destroy();
-  };
+/** The driver for one configured device; throws on a source it cannot run, naming the device. */
+export function driverFor(d: DeviceConfig, onReading: (r: DriverReading) => void, log: (l: string) => void, serialPort?: PortFactory): Driver<unknown> {
+  const s = d.source as SourceConfig | undefined;
+  if (!s || typeof s !== 'object') throw bad(d, 'no source');
+  let link: LinkOptions;
+  let protocol: string;
+  let options: Settings = {};
+  if (s.type === 'tcp-line') {
+    [link, protocol] = [{ type: 'tcp', host: s.host, port: s.port }, 'line'];
+  } else if (s.type === 'tcp') {
+    if (typeof s.host !== 'string' || !Number.isInteger(s.port)) throw bad(d, 'a tcp source needs host and port');
+    [link, protocol, options] = [{ type: 'tcp', host: s.host, port: s.port, connectTimeoutMs: s.connectTimeoutMs, idleMs: s.idleMs }, s.protocol, s.options ?? {}];
+  } else if (s.type === 'serial') {
+    if (typeof s.path !== 'string' || !Number.isInteger(s.baudRate)) throw bad(d, 'a serial source needs path and baudRate');
+    link = { type: 'serial', path: s.path, baudRate: s.baudRate, dataBits: s.dataBits, parity: s.parity, stopBits: s.stopBits };
+    [protocol, options] = [s.protocol, s.options ?? {}];
+  } else {
+    throw bad(d, `source type ${String((s as { type?: unknown }).type)} is not serial, tcp or tcp-line`);
+  }
+  if (!isProtocol(protocol)) throw bad(d, `protocol ${String(protocol)} is not one of ${PROTOCOLS.join(', ')}`);
+  try {
+    return createDriver(protocol, { ...options, id: d.id, link, onReading, log, serialPort });
+  } catch (e) {
+    throw bad(d, e instanceof Error ? e.message : String(e));
+  }
 }
 
 export async function gatewayCommand(argv: string[]): Promise<number> {
@@ -68,25 +75,36 @@ export async function gatewayCommand(argv: string[]): Promise<number> {
   const config = JSON.parse(readFileSync(file, 'utf8')) as GatewayConfig;
   const log = (l: string) => console.error(l);
   const gateway = new Gateway({ dir: config.dir, server: config.server, keys: new Map(config.devices.map((d) => [d.id, keyOf(d)])), log });
-  gateway.start();
   // Readings of one device are recorded one after another, in the order the device sent them.
-  const stops = config.devices.map((d) => {
+  const drivers = config.devices.map((d) => {
     let chain = Promise.resolve();
-    return tcpLine(d, (f) => {
-      const r = lineReading(f);
-      if (!r) return;
-      chain = chain.then(async () => {
-        const reading = await gateway.record(d.id, r.kind, r.data);
-        console.log(`taken ${d.id} ${reading.seq}`);
-      });
+    return driverFor(d, (r) => {
+      chain = chain
+        .then(async () => {
+          const reading = await gateway.record(d.id, r.kind, r.data, r.at);
+          console.log(`taken ${d.id} ${reading.seq}`);
+        })
+        .catch((e: unknown) => log(`${d.id}: reading not taken: ${e instanceof Error ? e.message : String(e)}`));
     }, log);
   });
+  gateway.start();
+  for (const driver of drivers) driver.start();
+
+  const summary = () => {
+    for (const driver of drivers) console.error(`health ${driver.id()} ${JSON.stringify(driver.health())}`);
+  };
+  process.on('SIGUSR2', summary);
+  const every = (config.healthEverySeconds ?? 60) * 1000;
+  const report = every > 0 ? setInterval(() => drivers.forEach((dr) => gateway.reportHealth(dr.id(), { ...dr.health() })), every) : undefined;
+
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  stops.forEach((s) => s());
+  clearInterval(report);
+  process.off('SIGUSR2', summary);
+  await Promise.all(drivers.map((dr) => dr.stop()));
   await gateway.stop();
   return 0;
 }
