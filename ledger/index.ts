@@ -11,3 +11,6 @@ export * from './checkpoint.js';
 export * from './tlog-proof.js';
 export * from './entry.js';
 export * from './evidence.js';
+export * from './cosignature.js';
+export * from './witness-protocol.js';
+export * from './witness-policy.js';

@@ -4,6 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context } from './context.js';
 import { installProblemHandlers } from './problem.js';
+import { installSecurity } from './security.js';
+import { cosignedRoutes } from './routes/cosigned.js';
 import { authRoutes } from './routes/auth.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { publicRoutes } from './routes/public.js';
@@ -31,9 +33,18 @@ declare module 'fastify' {
   }
 }
 
+/** Requests are logged by method and URL only, with any access token in the URL (the /live websocket's) blanked. */
+const redactedRequest = (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/access_token=[^&]*/, 'access_token=…') });
+
+function withRedaction(logger: boolean | object): boolean | object {
+  if (logger === false) return false;
+  const base = logger === true ? {} : (logger as { serializers?: object });
+  return { ...base, serializers: { ...(base.serializers ?? {}), req: redactedRequest } };
+}
+
 export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: withRedaction(opts.logger ?? false),
     bodyLimit: 1 << 20,
     // Unknown fields are refused, not stripped, and nothing is silently coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -50,10 +61,12 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   installProblemHandlers(app);
+  await installSecurity(app, ctx.config.security);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   ledgerRoutes(app, { reader: ctx.reader, vkey: ctx.key.vkey });
+  cosignedRoutes(app, { sql: ctx.db.sql });
   authRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   unitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });

@@ -1,5 +1,5 @@
 // `hazledger <command>`: start, verify, help.
-import { loadConfig } from './config.js';
+import { loadConfig, loadWitnessConfig } from './config.js';
 
 const USAGE = `usage: hazledger <command>
 
@@ -10,6 +10,7 @@ const USAGE = `usage: hazledger <command>
                    check an evidence bundle offline; exit 1 on any break
   gateway --config FILE
                    run a site's device gateway (signed readings, on-disk outbox, forwarded to the server)
+  witness          run a C2SP tlog-witness (HAZLEDGER_WITNESS_DIR, HAZLEDGER_WITNESS_PORT, HAZLEDGER_WITNESS_LOGS…)
   help             this text
 
 Configuration is read from the environment; see README.md.`;
@@ -38,6 +39,10 @@ export async function run(argv: string[]): Promise<number> {
       case 'gateway': {
         const { gatewayCommand } = await import('../devices/gateway/main.js');
         return await gatewayCommand(argv.slice(1));
+      }
+      case 'witness': {
+        const { witnessCommand } = await import('./witness/main.js');
+        return await witnessCommand(loadWitnessConfig());
       }
       case 'help':
       case '--help':

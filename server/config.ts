@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { checkManifestNumberFormat, DEFAULT_MANIFEST_NUMBER } from './custody/manifest-number.js';
 import { DEFAULT_LIMITS, type FindingLimits } from './findings/limits.js';
 import { DEFAULT_WEBHOOKS, type WebhookSettings } from './alerts/dispatcher.js';
+import { DEFAULT_SECURITY, type SecuritySettings } from './security.js';
+import { parseVkey } from '../ledger/note.js';
+import { parseCosignerVkey } from '../ledger/cosignature.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8080). */
@@ -45,6 +48,16 @@ export interface Config {
   findingLimits: FindingLimits;
   /** Webhook delivery (HAZLEDGER_WEBHOOK_*; defaults in server/alerts/dispatcher.ts). */
   webhooks: WebhookSettings;
+  /** C2SP tlog-witnesses asked to cosign each checkpoint (HAZLEDGER_WITNESSES: `url=vkey`, comma or space separated). */
+  witnesses: WitnessEndpoint[];
+  /** CORS origins and rate limits (HAZLEDGER_CORS_ORIGINS, HAZLEDGER_RATE_LOGIN, HAZLEDGER_RATE_PUBLIC). */
+  security: SecuritySettings;
+}
+
+/** A witness the log submits to: its submission prefix and its cosigner vkey (type 0x04). */
+export interface WitnessEndpoint {
+  url: string;
+  vkey: string;
 }
 
 export const DEFAULT_ORIGIN = 'linhai.hazledger.example/log';
@@ -127,7 +140,70 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     findings: flag(env, 'HAZLEDGER_FINDINGS', true),
     findingLimits: findingLimits(env),
     webhooks: webhookSettings(env),
+    security: {
+      corsOrigins: (env.HAZLEDGER_CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+      loginPerMinute: int(env, 'HAZLEDGER_RATE_LOGIN', DEFAULT_SECURITY.loginPerMinute, 1, 100000),
+      publicPerMinute: int(env, 'HAZLEDGER_RATE_PUBLIC', DEFAULT_SECURITY.publicPerMinute, 1, 1000000),
+    },
+    witnesses: witnessEndpoints(env.HAZLEDGER_WITNESSES),
     ...overrides,
+  };
+}
+
+const listItems = (raw: string | undefined) => (raw ?? '').split(/[\s,]+/).filter(Boolean);
+
+function witnessEndpoints(raw: string | undefined): WitnessEndpoint[] {
+  return listItems(raw).map((item) => {
+    const m = /^(https?:\/\/[^=\s]+)=(.+)$/.exec(item);
+    if (!m) throw new Error(`HAZLEDGER_WITNESSES: ${JSON.stringify(item)} is not url=vkey (an http(s) URL without "=")`);
+    try {
+      new URL(m[1]);
+      parseCosignerVkey(m[2]);
+    } catch (e) {
+      throw new Error(`HAZLEDGER_WITNESSES: ${JSON.stringify(item)}: ${(e as Error).message}`);
+    }
+    return { url: m[1].replace(/\/+$/, ''), vkey: m[2] };
+  });
+}
+
+/** `hazledger witness`: a C2SP tlog-witness with its own key and state. */
+export interface WitnessConfig {
+  /** Its directory: key, lock, the latest checkpoint per log, refused evidence (HAZLEDGER_WITNESS_DIR, default ./witness-data). */
+  dir: string;
+  /** HTTP port (HAZLEDGER_WITNESS_PORT, default 8090) and interface (HAZLEDGER_WITNESS_HOST, else HOST, default 0.0.0.0). */
+  port: number;
+  host: string;
+  /** The cosigner's key name (HAZLEDGER_WITNESS_NAME, default witness.hazledger.example/w1). */
+  name: string;
+  /** Base64 Ed25519 seed (HAZLEDGER_WITNESS_KEY); otherwise generated into the directory. */
+  key?: string;
+  /** The logs it witnesses (HAZLEDGER_WITNESS_LOGS: `origin=vkey`, or a bare vkey for origin = key name; comma or space separated). */
+  logs: { origin: string; vkey: string }[];
+  /** LOG_LEVEL, default info. */
+  logLevel: string;
+}
+
+export function loadWitnessConfig(env: Env = process.env): WitnessConfig {
+  const name = env.HAZLEDGER_WITNESS_NAME || 'witness.hazledger.example/w1';
+  if (/[\s+]/.test(name)) throw new Error('HAZLEDGER_WITNESS_NAME must not contain spaces or "+"');
+  const logs = listItems(env.HAZLEDGER_WITNESS_LOGS).map((item) => {
+    const m = /^([^=+\s]+)=(.+)$/.exec(item);
+    try {
+      const key = parseVkey(m ? m[2] : item);
+      return { origin: m ? m[1] : key.name, vkey: m ? m[2] : item };
+    } catch (e) {
+      throw new Error(`HAZLEDGER_WITNESS_LOGS: ${JSON.stringify(item)}: ${(e as Error).message}`);
+    }
+  });
+  if (logs.length === 0) throw new Error('HAZLEDGER_WITNESS_LOGS is empty: give the logs to witness as origin=vkey');
+  return {
+    dir: resolve(env.HAZLEDGER_WITNESS_DIR || './witness-data'),
+    port: int(env, 'HAZLEDGER_WITNESS_PORT', 8090, 0, 65535),
+    host: env.HAZLEDGER_WITNESS_HOST || env.HOST || '0.0.0.0',
+    name,
+    key: env.HAZLEDGER_WITNESS_KEY || undefined,
+    logs,
+    logLevel: env.LOG_LEVEL || 'info',
   };
 }
 

@@ -11,6 +11,9 @@ import type { CustodyContext } from './custody/context.js';
 import { LiveHub } from './live.js';
 import { FindingEngine } from './findings/engine.js';
 import { WebhookDispatcher } from './alerts/dispatcher.js';
+import { Witnessing } from './witness-client/witnessing.js';
+import { WitnessConflictError } from './witness-client/errors.js';
+import { witnessConflictFinding } from './findings/witness-findings.js';
 import { buildPlan } from './demo/plan.js';
 import { registryTime, seedDemoHistory } from './demo/seed-history.js';
 
@@ -26,6 +29,8 @@ export interface Context {
   /** The finding rules, when on (HAZLEDGER_FINDINGS). */
   findings?: FindingEngine;
   webhooks: WebhookDispatcher;
+  /** Submits each new checkpoint to the configured witnesses (HAZLEDGER_WITNESSES). */
+  witnessing: Witnessing;
   close(): Promise<void>;
 }
 
@@ -41,18 +46,32 @@ export interface ContextHooks {
 export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   let sequencer: Sequencer | undefined;
+  let witnessing: Witnessing | undefined;
   try {
     const key = loadCheckpointKey({ origin: config.origin, dataDir: config.dataDir, configured: config.checkpointKey });
     await initLog(db.sql, key.signer);
     const live = new LiveHub(db.sql);
     const { onDemo, onFinding, ...sequencerHooks } = hooks;
     let findings: FindingEngine | undefined;
+    const w = (witnessing = new Witnessing({
+      sql: db.sql,
+      witnesses: config.witnesses,
+      onError: (e) => {
+        if (!(e instanceof WitnessConflictError)) return console.error(`witness ${e.witness}: ${e.message}`);
+        // A split view, rollback or rewrite seen by a witness: a finding for the regulators.
+        void db.sql
+          .query<{ id: string }>(`SELECT id FROM organisations WHERE kind = 'authority' ORDER BY id`)
+          .then((rows) => findings?.raise([witnessConflictFinding(e, rows.map((r) => r.id))]))
+          .catch((err: Error) => console.error(`findings: ${err.message}`));
+      },
+    }));
     sequencer = new Sequencer(db.sql, key.signer, {
       maxBatch: config.maxBatch,
       ...sequencerHooks,
       onSealed: (e) => {
         live.publish(e);
         findings?.kick();
+        w.notify();
       },
     });
     // With the demo history on, the registry is dated the day before the history begins.
@@ -60,6 +79,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     const plan = config.demo ? buildPlan(config.demoSeed) : undefined;
     if (config.seed) await seedRegistry(db.sql, plan ? registryTime(plan, now) : now);
     sequencer.drainIntake();
+    w.start();
     const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
     const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl, manifestNumber: config.manifestNumber };
     if (plan) {
@@ -90,7 +110,9 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       reader: new LedgerReader(db.sql),
       findings,
       webhooks,
+      witnessing: w,
       async close() {
+        await w.stop();
         await findings?.stop();
         await webhooks.stop();
         await seq.close();
@@ -98,6 +120,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
       },
     };
   } catch (e) {
+    await witnessing?.stop();
     await sequencer?.close();
     await db.close();
     throw e;

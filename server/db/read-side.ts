@@ -262,3 +262,17 @@ export const deviceHealth = pgTable('device_health', {
   lastRefusedAt: timestamp('last_refused_at', { withTimezone: true, mode: 'string' }),
   lastRefusal: text('last_refusal'),
 });
+
+/**
+ * Witness cosignatures (C2SP tlog-cosignature/v1) of the log's checkpoints, one per witness key
+ * and size: the first one received is kept. Not derived from the log; the checkpoint notes
+ * themselves stay in ledger_checkpoints.
+ */
+export const checkpointCosignatures = pgTable('checkpoint_cosignatures', {
+  witness: text('witness').notNull(), // the cosigner's key name
+  keyId: text('key_id').notNull(), // its type-0x04 key id, 8 hex digits
+  size: bigint('size', { mode: 'number' }).notNull(),
+  timestamp: bigint('timestamp', { mode: 'number' }).notNull(), // when it cosigned, POSIX seconds
+  line: text('line').notNull(), // the note signature line as verified, "— name base64\n"
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.witness, t.keyId, t.size] }), index('checkpoint_cosignatures_size').on(t.size)]);

@@ -121,6 +121,11 @@ export class FindingEngine {
     return true;
   }
 
+  /** Findings from outside the log's own stream (a witness's conflict): sealed like the rest, once each. */
+  async raise(found: NewFinding[]): Promise<void> {
+    await this.seal(found);
+  }
+
   /** The time rules, now. */
   async scan(now = Date.now()): Promise<void> {
     await this.seal(await timeFindings(this.o.sql, this.o.limits, now));

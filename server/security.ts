@@ -1,0 +1,47 @@
+// HTTP hardening: @fastify/helmet's headers on every answer, CORS closed unless origins are
+// configured, and rate limits where a stranger can knock: login (per address and username, so
+// guessing one account's password is slow without locking the others out) and the public QR
+// pages (per address). A limited caller gets 429 problem+json with Retry-After.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Problem } from './problem.js';
+
+export interface SecuritySettings {
+  /** Origins allowed to call the API from a browser page they serve (none by default). */
+  corsOrigins: string[];
+  /** Login attempts a minute per address and username. */
+  loginPerMinute: number;
+  /** Public page requests a minute per address. */
+  publicPerMinute: number;
+}
+
+export const DEFAULT_SECURITY: SecuritySettings = { corsOrigins: [], loginPerMinute: 10, publicPerMinute: 120 };
+
+const LIMITED: Record<string, (s: SecuritySettings) => object> = {
+  'POST /api/auth/login': (s) => ({
+    max: s.loginPerMinute,
+    timeWindow: 60_000,
+    hook: 'preHandler', // after the body is parsed: the key names the account
+    keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').slice(0, 100)}`,
+  }),
+  'POST /api/auth/refresh': (s) => ({ max: s.loginPerMinute * 6, timeWindow: 60_000 }),
+  'GET /8003/:grai': (s) => ({ max: s.publicPerMinute, timeWindow: 60_000 }),
+};
+
+/** Register before the routes: the limits attach to them as they are declared. */
+export async function installSecurity(app: FastifyInstance, s: SecuritySettings): Promise<void> {
+  await app.register(helmet, { global: true });
+  if (s.corsOrigins.length > 0) await app.register(cors, { origin: s.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      const limit = LIMITED[`${method} ${r.url}`];
+      if (limit) r.config = { ...(r.config as object), rateLimit: limit(s) } as typeof r.config;
+    }
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new Problem(429, 'RATE_LIMITED', 'Too many requests', `at most ${ctx.max} in ${ctx.after}: try again later`),
+  });
+}
