@@ -14,6 +14,7 @@ import { liveRoutes } from './routes/live.js';
 import { labelRoutes } from './routes/labels.js';
 import { manifestChangeRoutes } from './routes/manifest-changes.js';
 import { manifestRoutes } from './routes/manifests.js';
+import { manifestDocumentRoutes } from './routes/manifest-documents.js';
 import { offlineRoutes } from './routes/offline.js';
 import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   labelRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   manifestChangeRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  manifestDocumentRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   offlineRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   findingRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   inspectionRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });

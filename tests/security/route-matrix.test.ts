@@ -17,7 +17,7 @@ const ALL: Rule = [P, D, O, I, A];
 export const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
   'GET /ledger/checkpoint': 'public', 'GET /ledger/checkpoints/:size': 'public', 'GET /ledger/vkey': 'public', 'GET /ledger/entries/:index': 'public',
-  'GET /ledger/entries': 'public', 'GET /ledger/proof/inclusion': 'public', 'GET /ledger/proof/consistency': 'public', 'GET /ledger/tlog-proof': 'public',
+  'GET /ledger/checkpoint/cosigned': 'public', 'GET /ledger/entries': 'public', 'GET /ledger/proof/inclusion': 'public', 'GET /ledger/proof/consistency': 'public', 'GET /ledger/tlog-proof': 'public',
   'POST /api/auth/login': 'public', 'POST /api/auth/refresh': 'public', 'GET /8003/:grai': 'public',
   // Cameras and gateways hold no account: cameras live on the device network, readings carry device signatures.
   'POST /devices/:deviceId/isapi': 'device-network', 'POST /devices/:deviceId/NotificationInfo/TollgateInfo': 'device-network',
@@ -33,6 +33,7 @@ export const RULES: Record<string, Rule> = {
   'POST /api/manifests/:id/arrival': [P, O], 'POST /api/manifests/:id/receipt': [P, O], 'POST /api/manifests/:id/onward': [O],
   'POST /api/manifests/:id/corrections': [P, D, O], 'POST /api/manifests/:id/corrections/:version/answer': [P, D, O],
   'GET /api/manifests': ALL, 'GET /api/manifests/:id': ALL, 'GET /api/manifests/:id/evidence': ALL,
+  'GET /api/manifests/:id/manifest.pdf': ALL, 'GET /api/manifests/:id/epcis': ALL, 'GET /api/units/:id/epcis': ALL,
   'POST /api/me/event-ids': [D], 'POST /api/offline/steps': [D], 'GET /api/offline/steps': [D],
   'GET /api/findings': ALL, 'GET /api/findings/:id': ALL, 'POST /api/findings/:id/resolution': [I],
   'GET /api/inspections/open-findings': [I, A], 'GET /api/inspections/risk': [I, A], 'GET /api/inspections/pick-list': [I, A],
