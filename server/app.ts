@@ -20,6 +20,9 @@ import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { deviceRoutes, gatewayRoutes } from './routes/gateway.js';
+import { registryRoutes } from './routes/registry.js';
+import { webRoutes } from './routes/web.js';
+import { webDistDir } from './web-build.js';
 
 export interface RouteEntry {
   method: string;
@@ -83,6 +86,8 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   gatewayRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   deviceRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
+  registryRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
+  await webRoutes(app, { distDir: webDistDir() }); // last: pages for whatever no route above answers
   await app.ready();
   return app;
 }

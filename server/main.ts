@@ -2,9 +2,12 @@
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createContext } from './context.js';
+import { ensureWebBuilt } from './web-build.js';
 
 export async function main(config: Config = loadConfig()): Promise<void> {
   const started = Date.now();
+  // The web app builds (when web/src is newer than web/dist) while the database opens.
+  const webBuilt = ensureWebBuilt(config.logLevel === 'silent' ? { info() {}, warn: (m: string) => console.warn(m) } : console);
   const ctx = await createContext(config, {
     onError: (e) => console.error(`sequencer: batch failed: ${e.message}`),
     // The demo history is seeded before the app exists, so before its logger: plain lines.
@@ -25,6 +28,7 @@ export async function main(config: Config = loadConfig()): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  await webBuilt;
   await app.listen({ port: config.port, host: config.host });
   const head = await ctx.reader.head();
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;

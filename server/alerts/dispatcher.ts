@@ -121,15 +121,18 @@ export class WebhookDispatcher {
       await this.sql.query('UPDATE webhook_deliveries SET attempts = $2, last_status = $3, last_error = $4, next_attempt_at = $5 WHERE id = $1', [d.id, attempts, status, error, next]);
       return;
     }
-    await this.sql.query(`UPDATE webhook_deliveries SET status = 'failed', attempts = $2, last_status = $3, last_error = $4 WHERE id = $1`, [d.id, attempts, status, error]);
-    const [s] = await this.sql.query<{ failures_in_row: number; active: boolean }>(
-      'UPDATE webhook_subscriptions SET failures_in_row = failures_in_row + 1 WHERE id = $1 RETURNING failures_in_row, active',
-      [d.subscription_id],
-    );
-    if (s && s.active && Number(s.failures_in_row) >= this.settings.disableAfter) {
+    // Given up: the delivery, the subscription's count and, at the limit, its disabling, in one transaction.
+    const disabled = await this.sql.transaction(async (tx) => {
+      await tx.query(`UPDATE webhook_deliveries SET status = 'failed', attempts = $2, last_status = $3, last_error = $4 WHERE id = $1`, [d.id, attempts, status, error]);
+      const [s] = await tx.query<{ failures_in_row: number; active: boolean }>(
+        'UPDATE webhook_subscriptions SET failures_in_row = failures_in_row + 1 WHERE id = $1 RETURNING failures_in_row, active',
+        [d.subscription_id],
+      );
+      if (!s || !s.active || Number(s.failures_in_row) < this.settings.disableAfter) return undefined;
       const reason = `${s.failures_in_row} deliveries in a row given up after ${this.settings.attempts} attempts each; last: ${error}`;
-      await this.sql.query('UPDATE webhook_subscriptions SET active = FALSE, disabled_at = now(), disabled_reason = $2 WHERE id = $1', [d.subscription_id, reason]);
-      this.tell(d.org_id, { type: 'webhook.disabled', subscription: d.subscription_id, url: d.url, reason });
-    }
+      await tx.query('UPDATE webhook_subscriptions SET active = FALSE, disabled_at = now(), disabled_reason = $2 WHERE id = $1', [d.subscription_id, reason]);
+      return reason;
+    });
+    if (disabled) this.tell(d.org_id, { type: 'webhook.disabled', subscription: d.subscription_id, url: d.url, reason: disabled });
   }
 }

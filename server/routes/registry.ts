@@ -40,7 +40,7 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   const secured = { security: [{ bearer: [] }], tags: ['registry'] };
 
   app.get('/api/registry/organisations', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: "The park's organisations, of one kind or all; an operator's licences (waste codes, tonnes a year, valid until) come with it.",
@@ -73,7 +73,7 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/registry/sites', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: "Sites (plants, storage facilities, gates, weighbridges, offices); by default your organisation's.",
@@ -92,7 +92,7 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/registry/vehicles', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: "The transporters' vehicles, of one transporter or all.",
@@ -114,7 +114,7 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/registry/waste-codes', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: 'The national list of hazardous wastes as shipped with hazledger (the subset the park uses).',
@@ -126,7 +126,7 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
   });
 
   app.get('/api/registry/limits', {
-    preHandler: everyone,
+    onRequest: everyone,
     schema: {
       ...secured,
       description: 'The configured time limits the finding rules apply (HAZLEDGER_FINDING_*).',

@@ -14,7 +14,7 @@ export const SERVER_PREFIXES = ['api', 'ledger', 'docs', 'live', 'gateway', 'dev
 const CSP = [
   "default-src 'self'",
   "img-src 'self' blob: data:",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

@@ -105,6 +105,7 @@ describe.each(DRIVERS)('finding webhooks on %s', (driver) => {
     expect(attempts).toHaveLength(6); // 2 findings × 3 attempts
     const [s] = (await as.get('driver')!.request('GET', '/api/webhooks')).json().subscriptions;
     expect(s).toMatchObject({ active: false, failuresInRow: 2, deliveries: { failed: 2 }, disabledReason: expect.stringMatching(/2 deliveries in a row given up after 3 attempts each; last: HTTP 500/) });
+    await until(() => told.some((m) => m.type === 'webhook.disabled'));
     expect(told.filter((m) => m.type === 'webhook.disabled')).toMatchObject([{ subscription: s.id, reason: s.disabledReason }]); // the owner is told
     off();
     const d = (await as.get('driver')!.request('GET', `/api/webhooks/${s.id}/deliveries?status=failed`)).json().deliveries;

@@ -39,6 +39,9 @@ export const RULES: Record<string, Rule> = {
   'GET /api/inspections/open-findings': [I, A], 'GET /api/inspections/risk': [I, A], 'GET /api/inspections/pick-list': [I, A],
   'POST /api/webhooks': ALL, 'GET /api/webhooks': ALL, 'GET /api/webhooks/:id/deliveries': ALL, 'PUT /api/webhooks/:id/active': ALL, 'DELETE /api/webhooks/:id': ALL,
   'GET /api/devices': ALL,
+  'GET /api/registry/organisations': ALL, 'GET /api/registry/sites': ALL, 'GET /api/registry/vehicles': ALL,
+  'GET /api/registry/waste-codes': ALL, 'GET /api/registry/limits': ALL,
+  'GET /*': 'public', // the web app's pages and assets (server/routes/web.ts)
 };
 
 const WHO: Record<Exclude<Role, 'device'>, Who> = { producer: 'producer', driver: 'driver', operator: 'operator', inspector: 'inspector', admin: 'admin' };

@@ -1,0 +1,54 @@
+// The shell: the login page until someone is logged in, then the pages of their role (read from
+// the access token), with the language switch and logout in the header.
+import { useEffect, useState } from 'preact/hooks';
+import { logout, me } from './api.ts';
+import { LangSwitch } from './components/lang-switch.tsx';
+import { getLang, onLang, t, tMaybe } from './i18n/index.ts';
+import { useLoad } from './hooks.ts';
+import { LoginPage } from './pages/login.tsx';
+import { PendingPage } from './pages/pending.tsx';
+import { ProducerPages } from './pages/producer/index.tsx';
+import { navigate, useLocation } from './router.tsx';
+import { getSession, onSession, type Session } from './session.ts';
+
+export const homeOf = (s: Session) => `/${s.role}`;
+
+function Header({ session }: { session: Session }) {
+  const person = useLoad(me, [session.personId]);
+  return (
+    <header class="top">
+      <strong class="brand">{t('app.title')}</strong>
+      <span class="who">
+        {person.data?.name ?? ''} · {tMaybe(`role.${session.role}`, session.role)}
+      </span>
+      <span class="spacer" />
+      <LangSwitch />
+      <button type="button" class="link logout" onClick={logout}>
+        {t('app.logout')}
+      </button>
+    </header>
+  );
+}
+
+export function App() {
+  const [session, setSession] = useState(getSession());
+  const [, setLangNow] = useState(getLang());
+  useEffect(() => onSession(setSession), []);
+  useEffect(() => onLang(setLangNow), []);
+  const { path } = useLocation();
+  const home = session ? homeOf(session) : '/login';
+  const elsewhere = path === '/' || path === '/login' || !path.startsWith(home);
+
+  useEffect(() => {
+    if (elsewhere) navigate(home, true);
+  }, [elsewhere, home]);
+
+  if (!session) return <LoginPage />;
+  if (elsewhere) return null;
+  return (
+    <div class="shell">
+      <Header session={session} />
+      <main>{session.role === 'producer' ? <ProducerPages path={path} /> : <PendingPage role={session.role} />}</main>
+    </div>
+  );
+}
