@@ -6,8 +6,8 @@ const USAGE = `usage: hazledger <command>
   start            serve the API and the ledger (PORT, HAZLEDGER_DATA_DIR, DATABASE_URL…)
   verify           self-audit the whole log and the read side; exit 1 on any break
   rebuild          recreate the read side (registry, units) from the log
-  verify-bundle FILE [--vkey=VKEY]
-                   check an evidence bundle offline; exit 1 on any break
+  verify-bundle FILE [--vkey=VKEY] [--witness=VKEY …] [--quorum=K]
+                   check an evidence bundle offline (and its witnesses' cosignatures); exit 1 on any break
   gateway --config FILE
                    run a site's device gateway (signed readings, on-disk outbox, forwarded to the server)
   witness          run a C2SP tlog-witness (HAZLEDGER_WITNESS_DIR, HAZLEDGER_WITNESS_PORT, HAZLEDGER_WITNESS_LOGS…)
