@@ -1,6 +1,7 @@
 // `npm run bench`: the figures of DESIGN.md §8 for the ledger, each printed next to a baseline
-// measured in the same run. Options: --drivers=postgres,pglite --suites=ledger,custody,manifests
-// --size=N --pglite-size=N --commands=N --manifests=N --manifest-clients=K --quick
+// measured in the same run. Options: --drivers=postgres,pglite --suites=ledger,custody,manifests,devices
+// --size=N --pglite-size=N --commands=N --manifests=N --manifest-clients=K --frames=N --chunk=BYTES
+// --gateway-rate=N[,N…] --gateway-seconds=S --gateway-units=N --quick
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { benchDatabaseUrl } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/open.js';
 import { createPgDatabase } from '../tests/helpers/databases.js';
+import { runCodecBench } from './codec-bench.js';
 import { runCustodyBench } from './custody-bench.js';
+import { runGatewayBench } from './gateway-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
 import { runManifestBench } from './manifest-bench.js';
 
@@ -24,11 +27,21 @@ async function main() {
   const drivers = arg('drivers', 'postgres,pglite').split(',');
   const size = Number(arg('size', quick ? '100000' : '1000000'));
   const pgliteSize = Number(arg('pglite-size', quick ? '20000' : '100000'));
-  const suites = arg('suites', 'ledger,custody,manifests').split(',');
+  const suites = arg('suites', 'ledger,custody,manifests,devices').split(',');
   const commands = Number(arg('commands', quick ? '2000' : '6000'));
   const manifests = Number(arg('manifests', quick ? '16' : '64'));
   const manifestClients = Number(arg('manifest-clients', '8'));
+  const frames = Number(arg('frames', quick ? '20000' : '100000'));
+  const chunk = Number(arg('chunk', '64'));
+  const gatewayRates = arg('gateway-rate', '50,200').split(',').map(Number);
+  const gatewaySeconds = Number(arg('gateway-seconds', quick ? '3' : '10'));
+  const gatewayUnits = Number(arg('gateway-units', '100'));
   console.log(`hazledger bench — node ${process.version}, ${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 8)}`);
+  if (suites.includes('devices')) {
+    // The codecs need no database: once, before the drivers.
+    console.log(`\n== device codecs: ${frames.toLocaleString()} frames each in ${chunk}-byte chunks`);
+    runCodecBench({ frames, chunk });
+  }
   for (const driver of drivers) {
     if (suites.includes('ledger')) {
       let db: Database;
@@ -70,6 +83,17 @@ async function main() {
       const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
       try {
         await runManifestBench({ databaseUrl: fresh?.url, dataDir: dir, manifests, clients: manifestClients, healthz: quick ? 5000 : 20000, driver });
+      } finally {
+        await fresh?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    if (suites.includes('devices')) {
+      console.log(`\n== readings through the gateway on ${driver}: ${gatewayRates.join(' and ')} readings/s, ${gatewaySeconds} s each, over ${gatewayUnits} tagged drums`);
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-gateway-data-'));
+      const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
+      try {
+        await runGatewayBench({ databaseUrl: fresh?.url, dataDir: dir, driver, rates: gatewayRates, seconds: gatewaySeconds, units: gatewayUnits, healthz: quick ? 500 : 2000 });
       } finally {
         await fresh?.drop();
         rmSync(dir, { recursive: true, force: true });

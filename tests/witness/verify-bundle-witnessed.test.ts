@@ -35,7 +35,8 @@ describe('verify-bundle with a witness policy', () => {
     const cosigned = { ...bundle, checkpoint: `${bundle.checkpoint}${await res.text()}` };
     const file = join(mkdtempSync(join(tmpdir(), 'hz-wb-')), 'bundle.json');
     writeFileSync(file, JSON.stringify(cosigned));
-    const cli = (...args: string[]) => run('node', ['bin/hazledger.mjs', 'verify-bundle', file, `--vkey=${vkey}`, ...args]).catch((e) => e as { code: number; stdout: string });
+    const cli = (...args: string[]): Promise<{ code?: number; stdout: string }> =>
+      run('node', ['bin/hazledger.mjs', 'verify-bundle', file, `--vkey=${vkey}`, ...args]).catch((e) => e as { code: number; stdout: string });
     const ok = await cli(`--witness=${witnesses[0].vkey}`);
     expect(ok.stdout).toMatch(/^OK: 1 entries proven/m);
     const oneOfTwo = await cli(`--witness=${witnesses[0].vkey}`, `--witness=${witnesses[1].vkey}`, '--quorum=1');
