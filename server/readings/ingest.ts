@@ -104,7 +104,9 @@ export async function takeReading(ctx: CustodyContext, r: Reading, jws: string):
     return { status: 'sealed', leafHash: toBase64(leaf), type: e.type, intake: Number(row.id) };
   });
   if (taken.status === 'sealed' && taken.intake !== undefined) {
-    await ctx.sequencer.sealIntake(taken.intake);
+    // Durable in intake once committed: answer now and let the sequencer seal it with the next
+    // batch, so a gateway's readings share batches instead of waiting one seal each.
+    ctx.sequencer.drainIntake();
     return { status: 'sealed', leafHash: taken.leafHash, type: taken.type };
   }
   return taken;
