@@ -9,7 +9,8 @@ export interface CheckpointKey {
   vkey: string;
 }
 
-function parseSeed(text: string, where: string): Uint8Array {
+/** A 32-byte Ed25519 seed in base64 (a key file's text or a configured value). */
+export function parseSeed(text: string, where: string): Uint8Array {
   let seed: Uint8Array;
   try {
     seed = fromBase64(text.trim());

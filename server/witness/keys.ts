@@ -2,23 +2,13 @@
 // Only its vkey (type 0x04, C2SP tlog-cosignature) is published to log operators.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64, randomSeed, toBase64 } from '../../ledger/index.js';
+import { randomSeed, toBase64 } from '../../ledger/index.js';
+import { parseSeed } from '../keys.js';
 import { ed25519Cosigner, encodeCosignerVkey, type Cosigner } from '../../ledger/cosignature.js';
 
 export interface WitnessKey {
   cosigner: Cosigner;
   vkey: string;
-}
-
-function parseSeed(text: string, where: string): Uint8Array {
-  let seed: Uint8Array;
-  try {
-    seed = fromBase64(text.trim());
-  } catch {
-    throw new Error(`${where} is not base64`);
-  }
-  if (seed.length !== 32) throw new Error(`${where} must hold a 32-byte Ed25519 seed`);
-  return seed;
 }
 
 export function loadWitnessKey(opts: { name: string; dir: string; configured?: string }): WitnessKey {
