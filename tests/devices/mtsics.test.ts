@@ -2,7 +2,7 @@
 // round trips, chunking, junk, broken and over-long lines, fast-check fuzzing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameError, type StreamDecoder } from '../../devices/codec.js';
+import { FrameError } from '../../devices/codec.js';
 import {
   COMMANDS,
   MAX_LINE,
@@ -15,24 +15,9 @@ import {
   type MtSicsReply,
   type MtSicsReplyFields,
 } from '../../devices/mtsics/protocol.js';
+import { cat, feed, framesOf, errorsOf, chunked, accounted } from './stream-helpers.js';
 
 const text = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
-const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-const feed = <F>(d: StreamDecoder<F>, chunks: Uint8Array[]) => chunks.flatMap((c) => d.push(c));
-const framesOf = <F>(out: (F | FrameError)[]) => out.filter((x): x is F => !(x instanceof FrameError));
-const errorsOf = <F>(out: (F | FrameError)[]) => out.filter((x): x is FrameError => x instanceof FrameError);
-function chunked(data: Uint8Array, cuts: number[]): Uint8Array[] {
-  const at = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const c of [...at, data.length]) {
-    out.push(data.slice(prev, Math.max(prev, c)));
-    prev = Math.max(prev, c);
-  }
-  return out;
-}
-const accounted = (out: (MtSicsReply | FrameError)[], pending: number) =>
-  out.reduce((n, x) => n + (x instanceof FrameError ? x.bytes.length : x.raw.length), 0) + pending;
 const fields = ({ raw: _raw, ...rest }: MtSicsReply) => rest;
 const RUNS = { seed: 20261128, numRuns: 500 };
 

@@ -2,7 +2,7 @@
 // sample frames, round trips, every chunking, junk and bad checks, and fast-check fuzzing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameError, type StreamDecoder } from '../../devices/codec.js';
+import { FrameError } from '../../devices/codec.js';
 import {
   createXk3190Decoder,
   decodeEquals,
@@ -11,24 +11,10 @@ import {
   encodeFormat0,
   type Xk3190Frame,
 } from '../../devices/xk3190/protocol.js';
+import { cat, feed, framesOf, errorsOf, chunked } from './stream-helpers.js';
 
 const bytes = (hexText: string) => Uint8Array.from(Buffer.from(hexText.replace(/\s+/g, ''), 'hex'));
 const text = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
-const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-const feed = <F>(d: StreamDecoder<F>, chunks: Uint8Array[]) => chunks.flatMap((c) => d.push(c));
-const framesOf = <F>(out: (F | FrameError)[]) => out.filter((x): x is F => !(x instanceof FrameError));
-const errorsOf = <F>(out: (F | FrameError)[]) => out.filter((x): x is FrameError => x instanceof FrameError);
-/** Splits `data` at the given cut points (taken modulo its length). */
-function chunked(data: Uint8Array, cuts: number[]): Uint8Array[] {
-  const at = [...new Set(cuts.map((c) => (data.length ? c % (data.length + 1) : 0)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const c of [...at, data.length]) {
-    out.push(data.slice(prev, Math.max(prev, c)));
-    prev = Math.max(prev, c);
-  }
-  return out;
-}
 /** Every input byte is in a frame, an error, or pending. */
 function accounted<F extends { raw: Uint8Array }>(out: (F | FrameError)[], pending: number) {
   return out.reduce((n, x) => n + (x instanceof FrameError ? x.bytes.length : x.raw.length), 0) + pending;
