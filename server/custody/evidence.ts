@@ -2,17 +2,23 @@
 import { EVIDENCE_FORMAT, toBase64, type EvidenceBundle } from '../../ledger/index.js';
 import type { LedgerReader } from '../../ledger/store/reader.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
+import { CosignatureStore } from '../witness-client/store.js';
 
 async function bundle(sql: Sql, reader: LedgerReader, vkey: string, subject: EvidenceBundle['subject'], where: string, params: unknown[]): Promise<EvidenceBundle> {
   const head = await reader.head();
   const rows = await sql.query(`SELECT idx, body FROM ledger_entries WHERE (${where}) AND idx < $${params.length + 1} ORDER BY idx`, [...params, head.size]);
+  // Prove against the latest checkpoint the witnesses cosigned, when it holds every entry: then
+  // an inspector need not trust this server's word for the checkpoint (verify-bundle --witness).
+  const cosigned = await new CosignatureStore(sql).cosigned();
+  const last = rows.length > 0 ? num(rows[rows.length - 1].idx) : -1;
+  const against = cosigned && cosigned.size > last ? { size: cosigned.size, note: cosigned.note } : { size: head.size, note: head.checkpoint };
   const entries = [];
   for (const r of rows) {
     const index = num(r.idx);
-    const { path } = await reader.inclusion(index, head.size);
+    const { path } = await reader.inclusion(index, against.size);
     entries.push({ index, body: toBase64(bytes(r.body)), proof: path.map(toBase64) });
   }
-  return { format: EVIDENCE_FORMAT, subject, vkey, checkpoint: head.checkpoint, entries };
+  return { format: EVIDENCE_FORMAT, subject, vkey, checkpoint: against.note, entries };
 }
 
 /** Every sealed entry of a unit's chain, each proven against the latest checkpoint. */
