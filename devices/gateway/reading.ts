@@ -17,7 +17,8 @@ export interface Reading {
 }
 
 export async function signReading(r: Reading, privateJwk: JWK): Promise<string> {
-  return new CompactSign(canonicalBytes(r)).setProtectedHeader({ alg: 'EdDSA' }).sign(await importJWK(privateJwk, 'EdDSA'));
+  const alg = privateJwk.kty === 'EC' ? 'ES256' : 'EdDSA';
+  return new CompactSign(canonicalBytes(r)).setProtectedHeader({ alg }).sign(await importJWK(privateJwk, alg));
 }
 
 /** True when `jws` is the device key's signature over exactly this reading. */

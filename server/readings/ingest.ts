@@ -83,7 +83,7 @@ export async function takeReading(ctx: CustodyContext, r: Reading, jws: string):
   if (!d.public_jwk) throw new DomainError('KEY_NOT_ENROLLED', `device ${d.id} has no enrolled key`);
   if (!(await readingSignedBy(r, jws, d.public_jwk))) throw new DomainError('SIGNATURE_INVALID', `reading ${r.seq} of ${d.id} is not signed by its enrolled key`);
   const key = `seq:${r.seq}`;
-  const sig = { by: `device:${d.id}`, alg: 'EdDSA', jws };
+  const sig = { by: `device:${d.id}`, alg: d.public_jwk.kty === 'EC' ? 'ES256' : 'EdDSA', jws };
   const taken = await ctx.sql.transaction(async (tx): Promise<Taken & { intake?: number }> => {
     const [seen] = await tx.query<{ leaf_hash: Uint8Array }>('SELECT leaf_hash FROM device_events WHERE device_id = $1 AND event_key = $2', [d.id, key]);
     if (seen) return { status: 'duplicate', leafHash: seen.leaf_hash.length ? toBase64(seen.leaf_hash) : undefined };

@@ -8,16 +8,12 @@ import { AuthError, type Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import { enrollKey } from '../custody/people.js';
 import { Problem as ProblemError } from '../problem.js';
-import { Jws, problems, Strict } from './schemas.js';
+import { Jws, problems, Strict, Jwk } from './schemas.js';
 
 const TokenPair = Type.Object(
   { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
   Strict,
 );
-const Jwk = Type.Union([
-  Type.Object({ kty: Type.Literal('OKP'), crv: Type.Literal('Ed25519'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
-  Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), y: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
-]);
 
 // A fixed hash to compare against when the user does not exist, so timing does not tell.
 const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

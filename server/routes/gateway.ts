@@ -12,7 +12,9 @@ import { deviceHealth, refusedReading, reportedHealth } from '../readings/health
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import { Type } from 'typebox';
-import { problems, Strict } from './schemas.js';
+import { Id, Jws, Jwk, problems, Strict } from './schemas.js';
+import { enrollDeviceKey } from '../readings/device-keys.js';
+import type { JWK } from 'jose';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -78,4 +80,19 @@ export function deviceRoutes(app: FastifyInstance, deps: { custody: CustodyConte
       response: { 200: Type.Object({ devices: Type.Array(Device) }, Strict), ...problems(401) },
     },
   }, async (req) => ({ devices: await deviceHealth(deps.custody.sql, req.actor!) }));
+
+  app.put('/api/devices/:id/key', {
+    onRequest: guard(deps.tokens, ALL_ROLES),
+    schema: {
+      tags: ['devices'],
+      security: [{ bearer: [] }],
+      description: 'Enrol the key a device signs its readings with (sealed as a registry change): an admin, or a person of its organisation. `proof`: a compact JWS by the new key over the RFC 8785 form of {"action":"key.enrol","device":"<id>"}.',
+      params: Type.Object({ id: Id }, Strict),
+      body: Type.Object({ jwk: Jwk, proof: Jws }, Strict),
+      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401, 403, 404, 422) },
+    },
+  }, async (req) => {
+    const { jwk, proof } = req.body as { jwk: JWK; proof: string };
+    return enrollDeviceKey(deps.custody, req.actor!, (req.params as { id: string }).id, jwk, proof);
+  });
 }

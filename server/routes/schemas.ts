@@ -21,6 +21,11 @@ export const Problem = Type.Object(
 export const EventId = Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'client event id: unique per step; a retry with the same id and content gets the first answer' });
 export const Rfc3339 = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$', description: 'when the step happened (the device clock); default now' });
 export const Jws = Type.String({ pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', maxLength: 20000, description: 'compact JWS by the actor over the RFC 8785 claim {eventId, action, subject, at, data}' });
+/** A public key a person or device signs with: Ed25519 (EdDSA) or P-256 (ES256). */
+export const Jwk = Type.Union([
+  Type.Object({ kty: Type.Literal('OKP'), crv: Type.Literal('Ed25519'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
+  Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), y: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, Strict),
+]);
 export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' });
 

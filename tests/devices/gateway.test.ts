@@ -231,4 +231,34 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     expect(ruitai.find((d) => d.id === 'dev-ruitai-rfid')).toMatchObject({ readings: { sealed: 1, refused: 2 }, lastRefusal: { detail: expect.stringMatching(/^SIGNATURE_INVALID/) } });
     expect((await app.inject({ method: 'GET', url: '/api/devices' })).statusCode).toBe(401);
   });
+
+  it('enrols a real device\'s own key with proof of possession; readings then verify against it, not the old one', async () => {
+    const { generateKeyPair, exportJWK, CompactSign } = await import('jose');
+    const { canonicalBytes } = await import('../../ledger/index.js');
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const proofBy = async (key: CryptoKey, device: string) => new CompactSign(canonicalBytes({ action: 'key.enrol', device })).setProtectedHeader({ alg: 'ES256' }).sign(key);
+    const operator2 = await Client.as(app, 'operator2');
+    const enrol = (who: Client, proof: string, device = 'dev-lvxun-rfid') => who.request('PUT', `/api/devices/${device}/key`, { jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, proof });
+    expect((await enrol(operator2, await proofBy(privateKey, 'dev-lvxun-wb'))).statusCode).toBe(422); // a proof for another device
+    expect((await enrol(producer, await proofBy(privateKey, 'dev-lvxun-rfid'))).statusCode).toBe(403); // not its organisation's
+    const ok = await enrol(operator2, await proofBy(privateKey, 'dev-lvxun-rfid'));
+    expect(ok.statusCode, ok.body).toBe(200);
+    const { tag } = await unitWithTag();
+    const gw = new Gateway({ dir: dir(), server: `http://127.0.0.1:${port}`, keys: new Map([['dev-lvxun-rfid', await exportJWK(privateKey)]]) });
+    gw.start();
+    await gw.record('dev-lvxun-rfid', 'tag', { epc: tag });
+    await until(() => gw.backlog()['dev-lvxun-rfid'] === 0);
+    await gw.stop();
+    // The demo key it had before no longer signs for it.
+    const stale = new Gateway({ dir: dir(), server: `http://127.0.0.1:${port}`, keys: new Map([['dev-lvxun-rfid', demoPrivateJwk('device:dev-lvxun-rfid')]]) });
+    stale.start();
+    await stale.record('dev-lvxun-rfid', 'tag', { epc: tag }, new Date(Date.now() + 1000).toISOString());
+    await until(() => stale.backlog()['dev-lvxun-rfid'] === 0);
+    await stale.stop();
+    const devices = (await operator2.request('GET', '/api/devices')).json().devices as { id: string; readings: { sealed: number; refused: number } }[];
+    expect(devices.find((d) => d.id === 'dev-lvxun-rfid')!.readings).toMatchObject({ sealed: 1, refused: 1 });
+    expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
+    expect(await compareReadSide(ctx.db.sql)).toEqual([]);
+  });
 });

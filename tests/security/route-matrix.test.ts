@@ -38,7 +38,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/findings': ALL, 'GET /api/findings/:id': ALL, 'POST /api/findings/:id/resolution': [I],
   'GET /api/inspections/open-findings': [I, A], 'GET /api/inspections/risk': [I, A], 'GET /api/inspections/pick-list': [I, A],
   'POST /api/webhooks': ALL, 'GET /api/webhooks': ALL, 'GET /api/webhooks/:id/deliveries': ALL, 'PUT /api/webhooks/:id/active': ALL, 'DELETE /api/webhooks/:id': ALL,
-  'GET /api/devices': ALL,
+  'GET /api/devices': ALL, 'PUT /api/devices/:id/key': ALL,
   'GET /api/registry/organisations': ALL, 'GET /api/registry/sites': ALL, 'GET /api/registry/vehicles': ALL,
   'GET /api/registry/waste-codes': ALL, 'GET /api/registry/limits': ALL,
   'GET /*': 'public', // the web app's pages and assets (server/routes/web.ts)
