@@ -7,14 +7,11 @@ import { fromUtf8, parseVkey } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
 import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { plateOf, leg } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
-const leg = (org: string) => ({ transporterOrgId: org, vehiclePlate: plateOf(org) });
 
 describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
   let opened: TestApp;

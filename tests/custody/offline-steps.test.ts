@@ -8,14 +8,11 @@ import { auditLedger } from '../../ledger/store/audit/audit.js';
 import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { Client, eventId, personOf, signClaim, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { plateOf, leg } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
-const leg = (org: string) => ({ transporterOrgId: org, vehiclePlate: plateOf(org) });
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
 describe.each(DRIVERS)('offline driver steps on %s', (driver) => {

@@ -24,6 +24,7 @@ import { signReading, type Reading } from '../../devices/gateway/reading.js';
 import { Client, eventId } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS, placeEnv } from '../helpers/databases.js';
+import { plateOf } from '../helpers/park.js';
 
 const until = async (what: () => boolean | Promise<boolean>, ms = 8000) => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await what()) return;
@@ -85,8 +86,7 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
   });
 
   it('puts a drum on the truck when the loading bay\'s reader reads it during an open pickup; the driver\'s pickup counts it', async () => {
-    const park = (await import('../../server/registry/seed.js')).loadPilotPark().park;
-    const plate = park.vehicles.find((v) => v.orgId === 'org-anyun')!.plate;
+    const plate = plateOf('org-anyun');
     const [a, b, c] = [await unitWithTag(), await unitWithTag(), await unitWithTag()];
     const ids = [a, b, c].map((u) => u.unitId).sort();
     const m = (await producer.request('POST', '/api/manifests', { eventId: eventId(), receiverOrgId: 'org-dongxin', legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: plate }], unitIds: ids, plannedDate: '2026-12-01' })).json().manifest;

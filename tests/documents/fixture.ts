@@ -6,14 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { JWK } from 'jose';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { installProblemHandlers } from '../../server/problem.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { manifestDocumentRoutes } from '../../server/routes/manifest-documents.js';
 import { Client, eventId, login, personOf, signClaim, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import type { Driver } from '../helpers/databases.js';
+import { plateOf } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-export const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
+export { plateOf };
 export const TAG_A = '3315A537C8000440000F4241'; // urn:epc:id:grai:6901234.00017.1000001 (devices.md §3.2)
 export const TAG_B = '3315A537C8000440000F4242';
 const AT = (h: number) => `2026-11-28T${String(h).padStart(2, '0')}:00:00.000Z`;

@@ -10,15 +10,12 @@ import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { FindingEngine } from '../../server/findings/engine.js';
 import { DEFAULT_LIMITS } from '../../server/findings/limits.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { Client, eventId, personOf, signClaim, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { plateOf, leg } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
-const leg = (org: string) => ({ transporterOrgId: org, vehiclePlate: plateOf(org) });
 
 describe.each(DRIVERS)('findings on %s', (driver) => {
   let opened: TestApp;

@@ -7,13 +7,11 @@ import type { Context } from '../../server/context.js';
 import { FindingEngine } from '../../server/findings/engine.js';
 import { DEFAULT_LIMITS } from '../../server/findings/limits.js';
 import { pickList, type OrgRisk } from '../../server/findings/risk.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { plateOf } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
 const risk = (orgId: string, score: number): OrgRisk => ({ orgId, name: orgId, kind: 'producer', score, open: 0, parts: { openFindings: score, resolvedFindings: 0, overdueStorage: 0, discrepancies: 0 } });
 
 describe('the pick list', () => {

@@ -8,13 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../server/context.js';
 import { FindingEngine } from '../../server/findings/engine.js';
 import { DEFAULT_LIMITS } from '../../server/findings/limits.js';
-import { loadPilotPark } from '../../server/registry/seed.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { plateOf } from '../helpers/park.js';
 
-const park = loadPilotPark().park;
-const plateOf = (org: string) => park.vehicles.find((v) => v.orgId === org)!.plate;
 
 /** A receiver on loopback: /ok answers 204, /broken 500; every request is kept. */
 async function receiver() {
