@@ -36,3 +36,33 @@ export interface Raw {
 }
 
 export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+
+/**
+ * The byte buffering a framed decoder needs: `push` checks and appends, `drain` (the protocol's
+ * own) takes what frames it can and leaves the rest in `buf`; `flush` asks it to give up on an
+ * incomplete frame once the link has gone quiet.
+ */
+export abstract class BufferedDecoder<F> implements StreamDecoder<F> {
+  protected buf: Uint8Array = new Uint8Array(0);
+
+  get pending(): number {
+    return this.buf.length;
+  }
+
+  push(chunk: Uint8Array): (F | FrameError)[] {
+    if (!(chunk instanceof Uint8Array)) return [new FrameError('BAD_FRAME', `push() takes bytes, got ${typeof chunk}`)];
+    if (chunk.length === 0) return [];
+    const joined = new Uint8Array(this.buf.length + chunk.length);
+    joined.set(this.buf);
+    joined.set(chunk, this.buf.length);
+    this.buf = joined;
+    return this.drain(false);
+  }
+
+  /** The link went quiet (the caller's timer; codecs keep no clock): see each protocol's drain. */
+  flush(): (F | FrameError)[] {
+    return this.drain(true);
+  }
+
+  protected abstract drain(final: boolean): (F | FrameError)[];
+}

@@ -4,7 +4,7 @@
 // that one byte and try the next. Consecutive skipped bytes come back as one FrameError, coded
 // by why the stretch's first byte failed. Every byte pushed comes back exactly once: in a frame's
 // raw bytes, in a FrameError's bytes, or still pending.
-import { FrameError, type StreamDecoder } from '../codec.js';
+import { BufferedDecoder, FrameError } from '../codec.js';
 import { crc16, decodeCommand, decodeResponse, type ChafonCommand, type ChafonFrame, type InventoryLayout } from './frames.js';
 
 export * from './frames.js';
@@ -12,39 +12,21 @@ export * from './frames.js';
 const empty = new Uint8Array(0);
 const h2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
-class LenCrcDecoder<F> implements StreamDecoder<F> {
-  private buf: Uint8Array = empty;
-
+class LenCrcDecoder<F> extends BufferedDecoder<F> {
   constructor(
     /** Smallest Len a frame of this direction can have. */
     private readonly minLen: number,
     private readonly decode: (frame: Uint8Array) => F | FrameError,
-  ) {}
-
-  get pending(): number {
-    return this.buf.length;
-  }
-
-  push(chunk: Uint8Array): (F | FrameError)[] {
-    if (!(chunk instanceof Uint8Array)) return [new FrameError('BAD_FRAME', `push() takes bytes, got ${typeof chunk}`)];
-    if (chunk.length === 0) return [];
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf);
-    joined.set(chunk, this.buf.length);
-    this.buf = joined;
-    return this.drain(false);
+  ) {
+    super();
   }
 
   /**
-   * The link went quiet (the caller's timer; codecs keep no clock). Without a start byte, a junk
+   * On a flush (`final`, the link gone quiet): without a start byte, a junk
    * byte read as a large Len holds back the frames after it until Len + 1 bytes have come; this
    * gives up on every incomplete candidate and decodes what follows. Leaves nothing pending.
    */
-  flush(): (F | FrameError)[] {
-    return this.drain(true);
-  }
-
-  private drain(final: boolean): (F | FrameError)[] {
+  protected drain(final: boolean): (F | FrameError)[] {
     const b = this.buf;
     const out: (F | FrameError)[] = [];
     let i = 0;

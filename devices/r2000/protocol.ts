@@ -6,7 +6,7 @@
 // On a bad length or checksum, skip the head byte and search for the next 0xA0 (§1.1, §7.1:
 // "validate the checksum after framing and resync on failure"). Every byte pushed comes back
 // exactly once: in a frame's raw bytes, in a FrameError's bytes, or still pending.
-import { FrameError, hex, type StreamDecoder } from '../codec.js';
+import { BufferedDecoder, FrameError, hex } from '../codec.js';
 import { HEAD, checksum } from './commands.js';
 import { decodeCommand, decodeResponse, type R2000Command, type R2000Frame } from './responses.js';
 
@@ -19,34 +19,16 @@ const MIN_LEN = 3;
 
 const empty = new Uint8Array(0);
 
-class A0Decoder<F> implements StreamDecoder<F> {
-  private buf: Uint8Array = empty;
-
-  constructor(private readonly decode: (frame: Uint8Array) => F | FrameError) {}
-
-  get pending(): number {
-    return this.buf.length;
-  }
-
-  push(chunk: Uint8Array): (F | FrameError)[] {
-    if (!(chunk instanceof Uint8Array)) return [new FrameError('BAD_FRAME', `push() takes bytes, got ${typeof chunk}`)];
-    if (chunk.length === 0) return [];
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf);
-    joined.set(chunk, this.buf.length);
-    this.buf = joined;
-    return this.drain(false);
+class A0Decoder<F> extends BufferedDecoder<F> {
+  constructor(private readonly decode: (frame: Uint8Array) => F | FrameError) {
+    super();
   }
 
   /**
-   * The link went quiet (the caller's timer; codecs keep no clock): a frame still pending will
+   * On a flush (`final`, the link gone quiet): a frame still pending will
    * not complete, so report it and decode whatever follows its head. Leaves nothing pending.
    */
-  flush(): (F | FrameError)[] {
-    return this.drain(true);
-  }
-
-  private drain(final: boolean): (F | FrameError)[] {
+  protected drain(final: boolean): (F | FrameError)[] {
     const b = this.buf;
     const out: (F | FrameError)[] = [];
     let i = 0;
