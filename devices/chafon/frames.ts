@@ -3,7 +3,7 @@
 //   command:  Len Adr Cmd Data[] CRC-LSB CRC-MSB          Len = 4 + len(Data) = bytes after Len
 //   response: Len Adr reCmd Status Data[] CRC-LSB CRC-MSB
 import { FrameError, hex, type Raw } from '../codec.js';
-import { decodeGrai96, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
+import { grai96OrNothing, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
 
 export const BROADCAST = 0xff;
 export const CMD_INVENTORY = 0x01;
@@ -102,18 +102,10 @@ export interface ChafonCommand extends Raw {
   data: Uint8Array;
 }
 
-function graiOf(epc: string): DecodedGrai96 | undefined {
-  if (epc.length !== 24 || !epc.startsWith('33')) return undefined;
-  try {
-    return decodeGrai96(epc);
-  } catch {
-    return undefined; // not a GRAI-96: decodeGrai96's own error, dropped on purpose
-  }
-}
 
 function tag(id: Uint8Array, extra: Omit<ChafonTag, 'epc' | 'grai'> = {}): ChafonTag {
   const epc = hex(id);
-  const grai = extra.fastId ? undefined : graiOf(epc);
+  const grai = extra.fastId ? undefined : grai96OrNothing(epc);
   return { epc, ...(grai ? { grai } : {}), ...extra };
 }
 

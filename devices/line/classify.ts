@@ -1,7 +1,7 @@
 // What one line from an HF reader, a UHF desktop reader in keyboard mode, or a QR scanner holds
 // (devices.md §2, §3.3). Pure and string-based, so the browser's keyboard-wedge capture can use
 // it as well as the serial line decoder.
-import { decodeGrai96, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
+import { grai96OrNothing, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
 import { parseDigitalLinkPath } from '../../server/units/identifiers/digital-link.js';
 import type { ParsedGrai } from '../../server/units/identifiers/gs1.js';
 
@@ -67,21 +67,13 @@ export function classifyLine(line: string, { uidFormat = 'hex', uidBytes = 4 }: 
   }
   if (/^[0-9A-Fa-f]{24}$/.test(text)) {
     const epc = text.toUpperCase();
-    const grai = graiOf(epc);
+    const grai = grai96OrNothing(epc);
     return { kind: 'epc', text, epc, ...(grai ? { grai } : {}) };
   }
   const uid = uidOf(text, uidFormat, uidBytes);
   return uid === undefined ? { kind: 'text', text } : { kind: 'uid', text, uid };
 }
 
-function graiOf(epc: string): DecodedGrai96 | undefined {
-  if (!epc.startsWith('33')) return undefined;
-  try {
-    return decodeGrai96(epc);
-  } catch {
-    return undefined; // not a GRAI-96: decodeGrai96's own error, dropped on purpose
-  }
-}
 
 /** The UID in standard byte order as hex, or undefined when the text is not one in this format. */
 function uidOf(text: string, format: UidFormat, uidBytes: number): string | undefined {

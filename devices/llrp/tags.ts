@@ -1,6 +1,6 @@
 // TagReportData (TLV 240): one tag seen, as carried in RO_ACCESS_REPORT.
 import { FrameError, hex } from '../codec.js';
-import { decodeGrai96 } from '../../server/units/identifiers/epc.js';
+import { grai96OrNothing } from '../../server/units/identifiers/epc.js';
 import { ParseError, Reader, Writer, checkU64, checkUint, paramsOf } from './bytes.js';
 import { PARAM, TV } from './constants.js';
 
@@ -52,14 +52,8 @@ const TV_FIELDS = [
 type TvField = (typeof TV_FIELDS)[number];
 const BY_TYPE: ReadonlyMap<number, TvField> = new Map(TV_FIELDS.map((f) => [f[0] as number, f]));
 
-/** GRAI (AI 8003) of a 96-bit EPC, or undefined: epc.ts throws for anything not a valid GRAI-96. */
-export function graiOf(epcHex: string): string | undefined {
-  try {
-    return decodeGrai96(epcHex).grai;
-  } catch {
-    return undefined;
-  }
-}
+/** GRAI (AI 8003) of a 96-bit EPC, or undefined when it is not a valid GRAI-96. */
+export const graiOf = (epcHex: string): string | undefined => grai96OrNothing(epcHex)?.grai;
 
 /** Decodes the value of one TagReportData. Unknown TLV parameters (custom, access results) are skipped. */
 export function decodeTagReportData(value: Uint8Array): LlrpTag {

@@ -2,7 +2,7 @@
 // holds. Layouts: devices.md §1.1 unless a line says otherwise. Never throws: a frame that breaks
 // its layout comes back as a FrameError carrying the frame's bytes.
 import { FrameError, hex, type Raw } from '../codec.js';
-import { decodeGrai96, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
+import { grai96OrNothing, type DecodedGrai96 } from '../../server/units/identifiers/epc.js';
 import { Cmd, commandName } from './commands.js';
 import { STATUS_ANSWER, SUCCESS, statusMeaning } from './status.js';
 
@@ -97,15 +97,6 @@ export interface R2000Command extends Base {
   data: Uint8Array;
 }
 
-/** GRAI-96 or nothing: decodeGrai96 throws its own errors for other EPCs, which we drop here. */
-function graiOf(epc: string): DecodedGrai96 | undefined {
-  if (epc.length !== 24 || !epc.startsWith('33')) return undefined;
-  try {
-    return decodeGrai96(epc);
-  } catch {
-    return undefined;
-  }
-}
 
 /** EPC length in bytes from the PC word: `((PC & 0xF800) >> 10) & 0x3E` (§1.1). */
 export const epcBytes = (pc: number) => ((pc & 0xf800) >> 10) & 0x3e;
@@ -124,7 +115,7 @@ const bad = (frame: Uint8Array, why: string) => new FrameError('BAD_FRAME', `R20
 
 function tagFields(freqAnt: number, pc: number, epc: Uint8Array, rssi: number): TagFields {
   const epcHex = hex(epc);
-  const grai = graiOf(epcHex);
+  const grai = grai96OrNothing(epcHex);
   return { antenna: (freqAnt & 0x03) + 1, freqIndex: freqAnt >> 2, pc, epc: epcHex, rssiDbm: rssi - 129, ...(grai ? { grai } : {}) };
 }
 

@@ -106,6 +106,15 @@ export function decodeGrai96(hex: string): DecodedGrai96 {
   };
 }
 
+/** The GRAI-96 a reader's EPC decodes to, or undefined when it is not one (readers see all kinds of tags). */
+export function grai96OrNothing(hex: string): DecodedGrai96 | undefined {
+  try {
+    return decodeGrai96(hex);
+  } catch {
+    return undefined; // decodeGrai96's reasons (and epc-tds's own) are not the reader's concern
+  }
+}
+
 /** Refuses a tag whose company prefix is not ours (any 0x33 junk decodes; devices.md §3.4). */
 export function checkCompanyPrefix<T extends { companyPrefix: string }>(decoded: T, allowedPrefixes: Iterable<string>): T {
   const allowed = [...allowedPrefixes];
