@@ -4,7 +4,7 @@
 // receiver's gate, in working seconds before the start itself, so that none of them has been
 // under way for long whenever the server first starts.
 import type { Who } from './catalogue.js';
-import { Rng } from './random.js';
+import { Rng } from '../seeded-random.js';
 
 export interface PlannedDecision {
   unit: string;

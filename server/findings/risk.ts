@@ -12,7 +12,7 @@
 // still visited now and then, and a risky one much more often.
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor } from '../custody/context.js';
-import { Rng } from '../demo/random.js';
+import { Rng } from '../seeded-random.js';
 import type { Severity } from './codes.js';
 import type { FindingLimits } from './limits.js';
 

@@ -1,4 +1,4 @@
-// A small seeded PRNG (mulberry32) and the few draws the demo plan needs. Same seed, same draws.
+// A small seeded PRNG (mulberry32) and the few draws the demo plan and the inspection pick list need. Same seed, same draws.
 
 export class Rng {
   private a: number;
