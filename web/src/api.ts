@@ -94,6 +94,8 @@ async function authed(method: string, path: string, body?: unknown): Promise<Res
 
 export const get = async <T>(path: string): Promise<T> => (await (await authed('GET', path)).json()) as T;
 export const post = async <T>(path: string, body: unknown): Promise<T> => (await (await authed('POST', path, body)).json()) as T;
+export const put = async <T>(path: string, body: unknown): Promise<T> => (await (await authed('PUT', path, body)).json()) as T;
+export const del = async (path: string): Promise<void> => void (await authed('DELETE', path));
 
 /** A file the API serves behind the bearer token (labels), as a blob: URL for img or a new tab. */
 export async function blobUrl(path: string): Promise<string> {

@@ -1,15 +1,22 @@
 // The shell: the login page until someone is logged in, then the pages of their role (read from
 // the access token), with the language switch and logout in the header.
+import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { logout, me } from './api.ts';
 import { LangSwitch } from './components/lang-switch.tsx';
 import { getLang, onLang, t, tMaybe } from './i18n/index.ts';
 import { useLoad } from './hooks.ts';
 import { LoginPage } from './pages/login.tsx';
-import { PendingPage } from './pages/pending.tsx';
+import { AdminPages } from './pages/admin/index.tsx';
+import { DriverPages } from './pages/driver/index.tsx';
+import { InspectorPages } from './pages/inspector/index.tsx';
+import { OperatorPages } from './pages/operator/index.tsx';
 import { ProducerPages } from './pages/producer/index.tsx';
+import { PublicPage } from './pages/public/index.tsx';
 import { navigate, useLocation } from './router.tsx';
 import { getSession, onSession, type Session } from './session.ts';
+
+const PAGES = { producer: ProducerPages, driver: DriverPages, operator: OperatorPages, inspector: InspectorPages, admin: AdminPages };
 
 export const homeOf = (s: Session) => `/${s.role}`;
 
@@ -37,18 +44,20 @@ export function App() {
   useEffect(() => onLang(setLangNow), []);
   const { path } = useLocation();
   const home = session ? homeOf(session) : '/login';
-  const elsewhere = path === '/' || path === '/login' || !path.startsWith(home);
+  const isPublic = path.startsWith('/8003/');
+  const elsewhere = !isPublic && (path === '/' || path === '/login' || !path.startsWith(home));
 
   useEffect(() => {
     if (elsewhere) navigate(home, true);
   }, [elsewhere, home]);
 
+  if (isPublic) return <PublicPage path={path} />;
   if (!session) return <LoginPage />;
   if (elsewhere) return null;
   return (
     <div class="shell">
       <Header session={session} />
-      <main>{session.role === 'producer' ? <ProducerPages path={path} /> : <PendingPage role={session.role} />}</main>
+      <main>{h(PAGES[session.role], { path })}</main>
     </div>
   );
 }

@@ -1,7 +1,15 @@
 // English. Same keys as zh.ts (checked by the type).
+import { en as admin } from '../pages/admin/messages.ts';
+import { en as driver } from '../pages/driver/messages.ts';
+import { en as inspector } from '../pages/inspector/messages.ts';
+import { en as operator } from '../pages/operator/messages.ts';
 import type { MessageKey } from './zh.ts';
 
 export const en: Record<MessageKey, string> = {
+  ...driver,
+  ...operator,
+  ...inspector,
+  ...admin,
   'app.title': 'Hazardous waste traceability',
   'app.loading': 'Loading…',
   'app.logout': 'Log out',

@@ -1,5 +1,10 @@
 // 中文（默认）. Every key here must be in en.ts too: the type checker holds them to it.
-export const zh = {
+import { zh as admin } from '../pages/admin/messages.ts';
+import { zh as driver } from '../pages/driver/messages.ts';
+import { zh as inspector } from '../pages/inspector/messages.ts';
+import { zh as operator } from '../pages/operator/messages.ts';
+
+const common = {
   'app.title': '危险废物全程追溯',
   'app.loading': '加载中…',
   'app.logout': '退出登录',
@@ -193,5 +198,8 @@ export const zh = {
   'err.LICENCE_SCOPE': '接收单位的许可证不涵盖该废物。',
   'err.BAD_INPUT': '填写的内容有误。',
 } as const;
+
+// Each role's pages keep their own messages beside them.
+export const zh = { ...common, ...driver, ...operator, ...inspector, ...admin };
 
 export type MessageKey = keyof typeof zh;
