@@ -77,37 +77,80 @@ async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ e
   return undefined;
 }
 
-export async function takeReading(ctx: CustodyContext, r: Reading, jws: string): Promise<Taken> {
-  const [d] = await ctx.sql.query<Device>('SELECT id, org_id, site_id, kind, public_jwk FROM devices WHERE id = $1', [r.device]);
+/** What became of one reading: taken (sealed, kept, duplicate), or refused with the error. */
+export type Outcome = Taken | { error: unknown };
+
+interface Signed {
+  device: Device;
+  reading: Reading;
+  sig: object;
+}
+
+/** The reading's device, enrolled key and signature checked (outside any transaction). */
+async function checkSigned(devices: Map<string, Device>, r: Reading, jws: string): Promise<Signed> {
+  const d = devices.get(r.device);
   if (!d) throw new DomainError('NOT_FOUND', `no device ${r.device} in the registry`);
   if (!d.public_jwk) throw new DomainError('KEY_NOT_ENROLLED', `device ${d.id} has no enrolled key`);
   if (!(await readingSignedBy(r, jws, d.public_jwk))) throw new DomainError('SIGNATURE_INVALID', `reading ${r.seq} of ${d.id} is not signed by its enrolled key`);
+  return { device: d, reading: r, sig: { by: `device:${d.id}`, alg: d.public_jwk.kty === 'EC' ? 'ES256' : 'EdDSA', jws } };
+}
+
+/** One signed reading inside the caller's transaction: recognised as a replay, kept, or put into the intake. */
+async function takeInTx(tx: Sql, { device: d, reading: r, sig }: Signed): Promise<Taken> {
   const key = `seq:${r.seq}`;
-  const sig = { by: `device:${d.id}`, alg: d.public_jwk.kty === 'EC' ? 'ES256' : 'EdDSA', jws };
-  const taken = await ctx.sql.transaction(async (tx): Promise<Taken & { intake?: number }> => {
-    const [seen] = await tx.query<{ leaf_hash: Uint8Array }>('SELECT leaf_hash FROM device_events WHERE device_id = $1 AND event_key = $2', [d.id, key]);
-    if (seen) return { status: 'duplicate', leafHash: seen.leaf_hash.length ? toBase64(seen.leaf_hash) : undefined };
-    const m = await meaning(tx, d, r, sig);
-    if (!m) {
-      await tx.query('INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($1, $2, $3)', [d.id, key, new Uint8Array(0)]);
-      return { status: 'kept' };
-    }
-    const e = encodeEntry(m.entry);
-    const leaf = leafHash(e.body);
-    const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key];
-    const write = (m.sql?.(leaf, params) ?? []).map((statement, i) => `, w${i} AS (${statement} RETURNING 1)`).join('');
-    const [row] = await tx.query<{ id: unknown }>(
-      `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($6, $7, $2))${write}
-       INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      params,
-    );
-    return { status: 'sealed', leafHash: toBase64(leaf), type: e.type, intake: Number(row.id) };
-  });
-  if (taken.status === 'sealed' && taken.intake !== undefined) {
-    // Durable in intake once committed: answer now and let the sequencer seal it with the next
-    // batch, so a gateway's readings share batches instead of waiting one seal each.
-    ctx.sequencer.drainIntake();
-    return { status: 'sealed', leafHash: taken.leafHash, type: taken.type };
+  const [seen] = await tx.query<{ leaf_hash: Uint8Array }>('SELECT leaf_hash FROM device_events WHERE device_id = $1 AND event_key = $2', [d.id, key]);
+  if (seen) return { status: 'duplicate', leafHash: seen.leaf_hash.length ? toBase64(seen.leaf_hash) : undefined };
+  const m = await meaning(tx, d, r, sig);
+  if (!m) {
+    await tx.query('INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($1, $2, $3)', [d.id, key, new Uint8Array(0)]);
+    return { status: 'kept' };
   }
-  return taken;
+  const e = encodeEntry(m.entry);
+  const leaf = leafHash(e.body);
+  const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key];
+  const write = (m.sql?.(leaf, params) ?? []).map((statement, i) => `, w${i} AS (${statement} RETURNING 1)`).join('');
+  await tx.query(
+    `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($6, $7, $2))${write}
+     INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5)`,
+    params,
+  );
+  return { status: 'sealed', leafHash: toBase64(leaf), type: e.type };
+}
+
+/**
+ * Readings in arrival order, taken together: one transaction for the whole batch, so a busy
+ * reader's readings share commits (each later reading sees what the earlier ones wrote). If that
+ * transaction fails (a deadlock with a custody step, say), each reading is tried alone, so one
+ * bad reading never costs the others. Outcomes come back in the same order.
+ */
+export async function takeReadings(ctx: CustodyContext, batch: { reading: Reading; jws: string }[]): Promise<Outcome[]> {
+  const ids = [...new Set(batch.map((b) => b.reading.device))];
+  const rows = await ctx.sql.query<Device>('SELECT id, org_id, site_id, kind, public_jwk FROM devices WHERE id = ANY($1)', [ids]);
+  const devices = new Map(rows.map((d) => [d.id, d]));
+  const checked = await Promise.all(batch.map((b) => checkSigned(devices, b.reading, b.jws).catch((error: unknown) => ({ error }))));
+  const outcomes: Outcome[] = checked.map((c) => ('error' in c ? c : { status: 'kept' }));
+  const signed = checked.flatMap((c, i) => ('error' in c ? [] : [{ i, s: c }]));
+  const alone = (s: Signed) => ctx.sql.transaction((tx) => takeInTx(tx, s)).catch((error: unknown) => ({ error }));
+  try {
+    const taken = await ctx.sql.transaction(async (tx) => {
+      const out: Taken[] = [];
+      for (const { s } of signed) out.push(await takeInTx(tx, s));
+      return out;
+    });
+    signed.forEach(({ i }, k) => (outcomes[i] = taken[k]));
+  } catch (e) {
+    if (signed.length === 1) outcomes[signed[0].i] = { error: e };
+    else for (const { i, s } of signed) outcomes[i] = await alone(s);
+  }
+  // Durable in intake once committed: answer now and let the sequencer seal them with its next
+  // batch, so readings share batches instead of waiting one seal each.
+  if (outcomes.some((o) => 'status' in o && o.status === 'sealed')) ctx.sequencer.drainIntake();
+  return outcomes;
+}
+
+/** One reading alone (a batch of one); throws what refused it. */
+export async function takeReading(ctx: CustodyContext, r: Reading, jws: string): Promise<Taken> {
+  const [outcome] = await takeReadings(ctx, [{ reading: r, jws }]);
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
 }

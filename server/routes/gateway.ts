@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
-import { takeReading } from '../readings/ingest.js';
+import { takeReadings } from '../readings/ingest.js';
 import { deviceHealth, refusedReading, reportedHealth } from '../readings/health.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
@@ -29,35 +29,71 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   return { reading: r, jws };
 }
 
+/** Readings taken in one transaction at most: enough to share commits, few enough to answer promptly. */
+const BATCH = 64;
+
+type Answer = Record<string, unknown> | undefined;
+
 export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyContext; tokens: Tokens }): void {
+  /** One message: a health report (answered by nothing), a malformed message (refused), or a reading to take. */
+  const parse = async (raw: unknown): Promise<{ answer: Answer } | { reading: Reading; jws: string }> => {
+    let seq: unknown;
+    let device: unknown;
+    try {
+      const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } };
+      if (parsed.health && typeof parsed.health.device === 'string') {
+        // The gateway's counters for one device: best effort, never acknowledged.
+        await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);
+        return { answer: undefined };
+      }
+      seq = parsed.reading?.seq;
+      device = parsed.reading?.device;
+      return checkReading(parsed);
+    } catch (e) {
+      return { answer: await refusal(seq, device, e) };
+    }
+  };
+
+  const refusal = async (seq: unknown, device: unknown, e: unknown): Promise<Answer> => {
+    const code = e instanceof DomainError ? e.code : e instanceof SyntaxError ? 'BAD_INPUT' : 'INTERNAL';
+    // A reading the server failed to take for its own reasons is not acknowledged: the gateway sends it again.
+    if (code === 'INTERNAL') return { retry: seq ?? null, device: device ?? null, detail: 'not taken: try again' };
+    if (typeof device === 'string') await refusedReading(deps.custody.sql, device, `${code}: ${(e as Error).message}`).catch(() => {});
+    return { ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message };
+  };
+
   app.get('/gateway', { websocket: true, schema: { hide: true } }, (socket) => {
-    let queue = Promise.resolve();
-    socket.on('message', (raw) => {
-      queue = queue.then(async () => {
-        let seq: unknown;
-        let device: unknown;
-        try {
-          const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } };
-          if (parsed.health && typeof parsed.health.device === 'string') {
-            // The gateway's counters for one device: best effort, never acknowledged.
-            await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);
-            return;
-          }
-          seq = parsed.reading?.seq;
-          device = parsed.reading?.device;
-          const { reading, jws } = checkReading(parsed);
-          const taken = await takeReading(deps.custody, reading, jws);
-          socket.send(JSON.stringify({ ack: reading.seq, device: reading.device, ...taken }));
-        } catch (e) {
-          const code = e instanceof DomainError ? e.code : e instanceof SyntaxError ? 'BAD_INPUT' : 'INTERNAL';
-          // A reading the server failed to take for its own reasons is not acknowledged: the gateway sends it again.
-          if (code === 'INTERNAL') socket.send(JSON.stringify({ retry: seq ?? null, device: device ?? null, detail: 'not taken: try again' }));
+    // Messages wait here while a batch is being taken; the next batch is whatever arrived meanwhile.
+    const waiting: unknown[] = [];
+    let draining = false;
+    const drain = async () => {
+      draining = true;
+      while (waiting.length > 0) {
+        const parsed = await Promise.all(waiting.splice(0, BATCH).map(parse));
+        const readings = parsed.flatMap((p) => ('reading' in p ? [p] : []));
+        const outcomes = readings.length > 0 ? await takeReadings(deps.custody, readings) : [];
+        let k = 0;
+        for (const p of parsed) {
+          let answer: Answer;
+          if ('answer' in p) answer = p.answer;
           else {
-            if (typeof device === 'string') await refusedReading(deps.custody.sql, device, `${code}: ${(e as Error).message}`).catch(() => {});
-            socket.send(JSON.stringify({ ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message }));
+            const o = outcomes[k++];
+            answer = 'error' in o ? await refusal(p.reading.seq, p.reading.device, o.error) : { ack: p.reading.seq, device: p.reading.device, ...o };
           }
+          if (answer) socket.send(JSON.stringify(answer));
         }
-      });
+      }
+      draining = false;
+    };
+    socket.on('message', (raw) => {
+      waiting.push(raw);
+      if (!draining) {
+        drain().catch((e: unknown) => {
+          draining = false;
+          app.log.error({ err: e }, 'gateway: readings not taken');
+          socket.close(1011, 'readings not taken: reconnect');
+        });
+      }
     });
   });
 }

@@ -138,6 +138,29 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     expect(answers[1].leafHash).toBe(answers[0].leafHash);
   });
 
+  it('takes a burst of readings together and answers each, in order, with its own outcome', async () => {
+    const units = await Promise.all(Array.from({ length: 12 }, unitWithTag));
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/gateway`);
+    await new Promise((r) => ws.once('open', r));
+    const answers: Record<string, unknown>[] = [];
+    ws.on('message', (m) => answers.push(JSON.parse(String(m))));
+    const key = demoPrivateJwk('device:dev-dongxin-rfid');
+    const at = new Date().toISOString();
+    const readings: Reading[] = Array.from({ length: 150 }, (_, i) => ({ v: 1, device: 'dev-dongxin-rfid', seq: i + 1, at, kind: 'tag', data: { epc: units[i % units.length].tag } }));
+    const messages = await Promise.all(readings.map(async (reading) => JSON.stringify({ reading, jws: await signReading(reading, key) })));
+    messages[70] = JSON.stringify({ reading: readings[70], jws: JSON.parse(messages[71]).jws }); // one forgery mid-burst
+    for (const m of messages) ws.send(m);
+    await until(() => answers.length === 150, 20_000);
+    ws.close();
+    expect(answers.map((a) => a.ack)).toEqual(readings.map((r) => r.seq));
+    expect(answers.filter((a) => a.status !== 'sealed').map((a) => [a.ack, a.code])).toEqual([[71, 'SIGNATURE_INVALID']]);
+    // Each drum's chain holds its sightings in reading order: the batch's readings saw each other's writes.
+    const seqs = (await sightings(units[0].unitId)).map((e) => e.data.seq);
+    expect(seqs).toEqual(readings.filter((r, i) => i % units.length === 0 && r.seq !== 71).map((r) => r.seq));
+    expect((await auditLedger(ctx.db.sql, parseVkey(ctx.key.vkey))).breaks).toEqual([]);
+    expect(await compareReadSide(ctx.db.sql)).toEqual([]);
+  });
+
   it('keeps readings taken while the server is down and delivers them in order when it returns', async () => {
     const units = [await unitWithTag(), await unitWithTag(), await unitWithTag()];
     const gwDir = dir();
