@@ -46,7 +46,9 @@ function withRedaction(logger: boolean | object): boolean | object {
   return { ...base, serializers: { ...(base.serializers ?? {}), req: redactedRequest } };
 }
 
-export async function buildApp(ctx: Context, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+/** `webDist`: where the built web app is (web/dist by default; a test or the screenshots build elsewhere). */
+export async function buildApp(ctx: Context, opts: { logger?: boolean | object; webDist?: string } = {}): Promise<FastifyInstance> {
+  const webDist = opts.webDist ?? webDistDir();
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: 1 << 20,
@@ -87,7 +89,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object }
   gatewayRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   deviceRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   registryRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
-  await webRoutes(app, { distDir: webDistDir() }); // last: pages for whatever no route above answers
+  await webRoutes(app, { distDir: webDist }); // last: pages for whatever no route above answers
   await app.ready();
   return app;
 }
