@@ -1,6 +1,6 @@
 // The producer's pages: drums, registering, storage, manifests.
 import { t } from '../../i18n/index.ts';
-import { Link } from '../../router.tsx';
+import { RoleTabs } from '../../components/tabs.tsx';
 import { NewManifestPage } from './manifest-new.tsx';
 import { ManifestsPage } from './manifests.tsx';
 import { RegisterPage } from './register.tsx';
@@ -35,16 +35,9 @@ function page(path: string) {
 }
 
 export function ProducerPages({ path }: { path: string }) {
-  const active = (href: string) => (href === '/producer' ? path === href || path.startsWith('/producer/units') : path.startsWith(href));
   return (
     <>
-      <nav class="tabs">
-        {TABS.map(([href, key]) => (
-          <Link key={href} href={href} class={active(href) ? 'active' : ''} aria-current={active(href) ? 'page' : undefined}>
-            {t(key)}
-          </Link>
-        ))}
-      </nav>
+      <RoleTabs tabs={TABS} path={path} homeAlso={['/producer/units']} />
       {page(path)}
     </>
   );
