@@ -2,17 +2,14 @@
 // bind a tag, weigh, store, see the storage ledger (with an overdue drum), draft and sign a
 // manifest; each step checked on the page and through the API. Then the language switch, the
 // problem+json errors, a wrong password, logout.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryRoutes } from '../../server/routes/registry.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
-import { buildWeb } from '../../server/web-build.js';
 import { Client, eventId, registration } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
+import { sharedWebBuild } from '../helpers/web-build.js';
 import { openFront, type Front } from './front.js';
 
 const DAY = 86_400_000;
@@ -20,7 +17,7 @@ const DAY = 86_400_000;
 const cstTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(11, 16);
 
 describe('the producer in the browser', () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'hz-web-'));
+  let outDir = '';
   let opened: TestApp;
   let front: Front;
   let browser: Browser;
@@ -32,7 +29,7 @@ describe('the producer in the browser', () => {
   let oldId = '';
 
   beforeAll(async () => {
-    await buildWeb(outDir);
+    outDir = await sharedWebBuild();
     opened = await openTestApp('pglite');
     const { ctx } = opened;
     // Until app.ts registers the registry routes, the front serves them with the test app's context.
@@ -53,7 +50,6 @@ describe('the producer in the browser', () => {
     await browser?.close();
     await front?.close();
     await opened?.close();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   const problem = () => page.locator('.problem').first();
