@@ -1,7 +1,7 @@
 // `npm run bench`: the figures of DESIGN.md §8 for the ledger, each printed next to a baseline
-// measured in the same run. Options: --drivers=postgres,pglite --suites=ledger,custody,manifests,devices
+// measured in the same run. Options: --drivers=postgres,pglite --suites=ledger,custody,manifests,devices[,exports,park]
 // --size=N --pglite-size=N --commands=N --manifests=N --manifest-clients=K --frames=N --chunk=BYTES
-// --gateway-rate=N[,N…] --gateway-seconds=S --gateway-units=N --quick
+// --gateway-rate=N[,N…] --gateway-seconds=S --gateway-units=N --park-seconds=S --park-clients=K --park-manifests=N --quick
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,11 @@ import { openDatabase, type Database } from '../server/db/open.js';
 import { createPgDatabase } from '../tests/helpers/databases.js';
 import { runCodecBench } from './codec-bench.js';
 import { runCustodyBench } from './custody-bench.js';
+import { runExportBench } from './export-bench.js';
 import { runGatewayBench } from './gateway-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
 import { runManifestBench } from './manifest-bench.js';
+import { PARK_UNITS, runParkLoadBench } from './park-load.js';
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -36,6 +38,9 @@ async function main() {
   const gatewayRates = arg('gateway-rate', '50,200').split(',').map(Number);
   const gatewaySeconds = Number(arg('gateway-seconds', quick ? '3' : '10'));
   const gatewayUnits = Number(arg('gateway-units', '100'));
+  const parkSeconds = Number(arg('park-seconds', quick ? '60' : '300'));
+  const parkClients = Number(arg('park-clients', '64'));
+  const parkManifests = Number(arg('park-manifests', quick ? '4' : '16'));
   console.log(`hazledger bench — node ${process.version}, ${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 8)}`);
   if (suites.includes('devices')) {
     // The codecs need no database: once, before the drivers.
@@ -88,6 +93,19 @@ async function main() {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+    if (suites.includes('exports')) {
+      // Not in the default suites: it fills a log of its own (--size / --pglite-size entries).
+      const n = driver === 'postgres' ? size : pgliteSize;
+      console.log(`\n== exports on ${driver}: hazledger export of a ${n.toLocaleString()}-entry log, as a child process`);
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-exports-'));
+      const fresh = driver === 'postgres' ? await freshPostgres(benchDatabaseUrl()) : undefined;
+      try {
+        await runExportBench({ driver, size: n, databaseUrl: fresh?.url, dataDir: join(dir, 'data'), outDir: dir });
+      } finally {
+        await fresh?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     if (suites.includes('devices')) {
       console.log(`\n== readings through the gateway on ${driver}: ${gatewayRates.join(' and ')} readings/s, ${gatewaySeconds} s each, over ${gatewayUnits} tagged drums`);
       const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-gateway-data-'));
@@ -96,6 +114,18 @@ async function main() {
         await runGatewayBench({ databaseUrl: fresh?.url, dataDir: dir, driver, rates: gatewayRates, seconds: gatewaySeconds, units: gatewayUnits, healthz: quick ? 500 : 2000 });
       } finally {
         await fresh?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    if (suites.includes('park') && driver === 'postgres') {
+      // Not in the default suites: the simulator's 10× day and 64 API clients (issue 9), PostgreSQL only.
+      console.log(`\n== the park under load on ${driver}: ${parkManifests} manifests × ${PARK_UNITS} drums through the simulator, ${parkClients} API clients for ${parkSeconds} s`);
+      const dir = mkdtempSync(join(tmpdir(), 'hazledger-bench-park-'));
+      const fresh = await freshPostgres(benchDatabaseUrl());
+      try {
+        await runParkLoadBench({ databaseUrl: fresh.url, dataDir: dir, driver, seconds: parkSeconds, connections: parkClients, manifests: parkManifests });
+      } finally {
+        await fresh.drop();
         rmSync(dir, { recursive: true, force: true });
       }
     }

@@ -95,6 +95,10 @@ export function verifyEvidence(bundle: unknown, trustedVkey?: string): EvidenceR
       breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: 'not UTF-8 JSON' });
       continue;
     }
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: 'not a JSON object' });
+      continue;
+    }
     if (b.subject?.kind === 'unit' && entry.unit !== b.subject.id) {
       breaks.push({ index: e.index, code: 'ENTRY_MALFORMED', detail: `not an entry of unit ${b.subject.id}` });
     }

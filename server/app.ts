@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context } from './context.js';
-import { installProblemHandlers } from './problem.js';
+import { frameworkError, installProblemHandlers } from './problem.js';
 import { installSecurity } from './security.js';
 import { cosignedRoutes } from './routes/cosigned.js';
 import { authRoutes } from './routes/auth.js';
@@ -15,13 +15,17 @@ import { labelRoutes } from './routes/labels.js';
 import { manifestChangeRoutes } from './routes/manifest-changes.js';
 import { manifestRoutes } from './routes/manifests.js';
 import { manifestDocumentRoutes } from './routes/manifest-documents.js';
+import { managementLedgerRoutes } from './routes/management-ledger.js';
 import { offlineRoutes } from './routes/offline.js';
 import { findingRoutes, inspectionRoutes } from './routes/findings.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { deviceRoutes, gatewayRoutes } from './routes/gateway.js';
 import { registryRoutes } from './routes/registry.js';
-import { webRoutes } from './routes/web.js';
+import { gateRoutes } from './routes/gate.js';
+import { manifestUnitRoutes } from './routes/manifest-units.js';
+import { sendWebIndex, webRoutes } from './routes/web.js';
+import { PublicReports } from './public-reports.js';
 import { webDistDir } from './web-build.js';
 
 export interface RouteEntry {
@@ -52,6 +56,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: 1 << 20,
+    frameworkErrors: frameworkError, // router errors (a path parameter too long, a bad URL) as problem+json too
     // Unknown fields are refused, not stripped, and nothing is silently coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
@@ -79,16 +84,22 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
   manifestRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, reader: ctx.reader, vkey: ctx.key.vkey });
   manifestChangeRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   manifestDocumentRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  managementLedgerRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   offlineRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   findingRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   inspectionRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
   webhookRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
-  publicRoutes(app, { custody: ctx.custody });
+  publicRoutes(app, {
+    custody: ctx.custody, reader: ctx.reader, tokens: ctx.tokens, reports: new PublicReports(ctx.config.dataDir), live: ctx.live,
+    page: (reply) => sendWebIndex(reply, webDist), publicPerMinute: ctx.config.security.publicPerMinute,
+  });
   await cameraRoutes(app, { custody: ctx.custody, dataDir: ctx.config.dataDir });
   await liveRoutes(app, { tokens: ctx.tokens, live: ctx.live });
   gatewayRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   deviceRoutes(app, { custody: ctx.custody, tokens: ctx.tokens });
   registryRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
+  gateRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, dataDir: ctx.config.dataDir });
+  manifestUnitRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   await webRoutes(app, { distDir: webDist }); // last: pages for whatever no route above answers
   await app.ready();
   return app;

@@ -10,7 +10,11 @@ const USAGE = `usage: hazledger <command>
                    check an evidence bundle offline (and its witnesses' cosignatures); exit 1 on any break
   gateway --config FILE
                    run a site's device gateway (signed readings, on-disk outbox, forwarded to the server)
+  simulate [--manifests N] [--units-per-manifest M] [--speed X] [--seed S] [--fault F,…] …
+                   run a day of the pilot park against a running server through emulated devices
   witness          run a C2SP tlog-witness (HAZLEDGER_WITNESS_DIR, HAZLEDGER_WITNESS_PORT, HAZLEDGER_WITNESS_LOGS…)
+  export <ledger-entries|management-ledger|epcis> [--producer ORG] [--from DATE --to DATE] [--format F] --out FILE
+                   stream an export into FILE with progress on stderr (\`hazledger export --help\`)
   help             this text
 
 Configuration is read from the environment; see README.md.`;
@@ -39,6 +43,18 @@ export async function run(argv: string[]): Promise<number> {
       case 'gateway': {
         const { gatewayCommand } = await import('../devices/gateway/main.js');
         return await gatewayCommand(argv.slice(1));
+      }
+      case 'simulate': {
+        const { simulateCommand } = await import('../devices/simulator/main.js');
+        return await simulateCommand(argv.slice(1), loadConfig().port || 8080);
+      }
+      case 'export': {
+        const { exportCommand, EXPORT_USAGE } = await import('./export-command.js');
+        if (argv.includes('--help') || argv.includes('-h')) {
+          console.log(EXPORT_USAGE);
+          return 0;
+        }
+        return await exportCommand(loadConfig(), argv.slice(1));
       }
       case 'witness': {
         const { witnessCommand } = await import('./witness/main.js');

@@ -52,6 +52,13 @@ export interface Config {
   witnesses: WitnessEndpoint[];
   /** CORS origins and rate limits (HAZLEDGER_CORS_ORIGINS, HAZLEDGER_RATE_LOGIN, HAZLEDGER_RATE_PUBLIC). */
   security: SecuritySettings;
+  /** Build the web app at start when web/dist is stale (HAZLEDGER_WEB_BUILD, default on; tests that start many servers turn it off). */
+  webBuild: boolean;
+  /**
+   * Reliability tests only: the probability (0…1) that the server SIGKILLs itself inside a batch,
+   * after its write and before COMMIT (HAZLEDGER_CRASH_IN_BATCH, default 0: never).
+   */
+  crashInBatch: number;
 }
 
 /** A witness the log submits to: its submission prefix and its cosigner vkey (type 0x04). */
@@ -146,6 +153,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       publicPerMinute: int(env, 'HAZLEDGER_RATE_PUBLIC', DEFAULT_SECURITY.publicPerMinute, 1, 1000000),
     },
     witnesses: witnessEndpoints(env.HAZLEDGER_WITNESSES),
+    webBuild: flag(env, 'HAZLEDGER_WEB_BUILD', true),
+    crashInBatch: decimal(env, 'HAZLEDGER_CRASH_IN_BATCH', 0, 0, 1),
     ...overrides,
   };
 }

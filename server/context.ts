@@ -1,19 +1,21 @@
 // Everything a running hazledger holds: database, checkpoint key, sequencer and reader.
 // Built once by main.ts (or a test), handed to the app, closed on shutdown.
 import { LedgerReader } from '../ledger/store/reader.js';
-import { initLog, Sequencer, type BatchReport } from '../ledger/store/sequencer.js';
+import { initLog, LogRollbackError, Sequencer, type BatchReport } from '../ledger/store/sequencer.js';
+import { LATEST_CHECKPOINT_FILE, LatestCheckpointFile } from './latest-checkpoint.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/open.js';
 import { loadCheckpointKey, type CheckpointKey } from './keys.js';
 import { seedRegistry } from './registry/seed.js';
 import { loadJwtSecret, Tokens } from './auth/tokens.js';
 import type { CustodyContext } from './custody/context.js';
+import type { NewFinding } from './findings/codes.js';
 import { LiveHub } from './live.js';
 import { FindingEngine } from './findings/engine.js';
 import { WebhookDispatcher } from './alerts/dispatcher.js';
 import { Witnessing } from './witness-client/witnessing.js';
 import { WitnessConflictError } from './witness-client/errors.js';
-import { witnessConflictFinding } from './findings/witness-findings.js';
+import { rollbackFinding, witnessConflictFinding } from './findings/witness-findings.js';
 import { buildPlan } from './demo/plan.js';
 import { registryTime, seedDemoHistory } from './demo/seed-history.js';
 
@@ -43,6 +45,13 @@ export interface ContextHooks {
   onFinding?: (message: string) => void;
 }
 
+/** HAZLEDGER_CRASH_IN_BATCH (reliability tests): die mid-batch, the transaction uncommitted, as a power cut would. */
+function crashPoint(probability: number, size: number): void {
+  if (Math.random() >= probability) return;
+  process.stderr.write(`crash point: SIGKILL inside the batch sealing up to size ${size}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
 export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   let sequencer: Sequencer | undefined;
@@ -53,21 +62,33 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     const live = new LiveHub(db.sql);
     const { onDemo, onFinding, ...sequencerHooks } = hooks;
     let findings: FindingEngine | undefined;
+    // A finding for the regulators, about the log itself (no subject).
+    const raiseForAuthorities = (finding: (authorities: string[]) => NewFinding) =>
+      void db.sql
+        .query<{ id: string }>(`SELECT id FROM organisations WHERE kind = 'authority' ORDER BY id`)
+        .then((rows) => findings?.raise([finding(rows.map((r) => r.id))]))
+        .catch((err: Error) => console.error(`findings: ${err.message}`));
     const w = (witnessing = new Witnessing({
       sql: db.sql,
       witnesses: config.witnesses,
       onError: (e) => {
         if (!(e instanceof WitnessConflictError)) return console.error(`witness ${e.witness}: ${e.message}`);
-        // A split view, rollback or rewrite seen by a witness: a finding for the regulators.
-        void db.sql
-          .query<{ id: string }>(`SELECT id FROM organisations WHERE kind = 'authority' ORDER BY id`)
-          .then((rows) => findings?.raise([witnessConflictFinding(e, rows.map((r) => r.id))]))
-          .catch((err: Error) => console.error(`findings: ${err.message}`));
+        // A split view, rollback or rewrite seen by a witness.
+        raiseForAuthorities((orgs) => witnessConflictFinding(e, orgs));
       },
     }));
+    const latest = new LatestCheckpointFile(config.dataDir);
     sequencer = new Sequencer(db.sql, key.signer, {
       maxBatch: config.maxBatch,
       ...sequencerHooks,
+      known: latest.read(),
+      onCheckpoint: (note) => latest.save(note),
+      onError: (e) => {
+        sequencerHooks.onError?.(e);
+        // The database lost checkpoints the log signed: refuse to sign (the sequencer does), and say so.
+        if (e instanceof LogRollbackError) raiseForAuthorities((orgs) => rollbackFinding(e, orgs, LATEST_CHECKPOINT_FILE));
+      },
+      inBatch: config.crashInBatch > 0 ? (size) => crashPoint(config.crashInBatch, size) : undefined,
       onSealed: (e) => {
         live.publish(e);
         findings?.kick();
@@ -116,6 +137,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
         await findings?.stop();
         await webhooks.stop();
         await seq.close();
+        await latest.idle();
         await db.close();
       },
     };

@@ -7,7 +7,7 @@ import { ensureWebBuilt } from './web-build.js';
 export async function main(config: Config = loadConfig()): Promise<void> {
   const started = Date.now();
   // The web app builds (when web/src is newer than web/dist) while the database opens.
-  const webBuilt = ensureWebBuilt(config.logLevel === 'silent' ? { info() {}, warn: (m: string) => console.warn(m) } : console);
+  const webBuilt = !config.webBuild ? Promise.resolve(false) : ensureWebBuilt(config.logLevel === 'silent' ? { info() {}, warn: (m: string) => console.warn(m) } : console);
   const ctx = await createContext(config, {
     onError: (e) => console.error(`sequencer: batch failed: ${e.message}`),
     // The demo history is seeded before the app exists, so before its logger: plain lines.

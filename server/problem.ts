@@ -38,6 +38,16 @@ export function sendProblem(reply: FastifyReply, p: Problem, instance?: string):
     });
 }
 
+/**
+ * Errors the router raises before any handler or hook runs (a path parameter over the length
+ * limit, a malformed percent-encoding): Fastify's `frameworkErrors` option, so they are problems too.
+ */
+export function frameworkError(err: Error & { statusCode?: number; code?: string }, _req: unknown, reply: FastifyReply): FastifyReply {
+  const status = err.statusCode ?? 400;
+  const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : err.code === 'FST_ERR_BAD_URL' ? 'the path is not a valid URL' : undefined;
+  return sendProblem(reply, new Problem(status, err.code ?? 'BAD_REQUEST', 'Bad request', detail));
+}
+
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(`no route for ${req.method} ${req.url}`)));
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {

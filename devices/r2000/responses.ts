@@ -185,5 +185,7 @@ function bufferRecord(frame: Uint8Array, base: Base, data: Uint8Array): R2000Fra
 
 /** Decodes a whole host → reader frame. */
 export function decodeCommand(frame: Uint8Array): R2000Command {
+  // Exported on its own too: bytes that are not even a frame's header and check are refused, not misread.
+  if (frame.length < 5) throw new FrameError('BAD_LENGTH', `an R2000 command frame has at least 5 bytes, not ${frame.length}`, frame.slice());
   return { raw: frame, address: frame[2]!, cmd: frame[3]!, kind: 'command', name: commandName(frame[3]!), data: frame.slice(4, frame.length - 1) };
 }

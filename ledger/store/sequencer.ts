@@ -5,9 +5,9 @@
 // lock once and then cached; each batch's write lands only if the head row still has the size
 // it was computed from, so indices stay gap-free and in commit order even beside another writer.
 import { concat, equalBytes, type Bytes } from '../bytes.js';
-import { signCheckpoint } from '../checkpoint.js';
+import { parseCheckpointText, signCheckpoint } from '../checkpoint.js';
 import { EMPTY_ROOT, leafHash } from '../hash.js';
-import { openNote, type NoteSigner } from '../note.js';
+import { openNote, parseNote, type NoteSigner } from '../note.js';
 import { CompactRange } from '../tree.js';
 import { bytes, num, type Sql } from './sql.js';
 import { splitHashes, TileWriter } from './tiles.js';
@@ -79,6 +79,8 @@ export class Sequencer {
   private retry?: NodeJS.Timeout;
   private closed = false;
   private head?: CompactRange;
+  /** The latest checkpoint this log is known to have signed: the database must still hold it. */
+  private known?: { size: number; note: string };
 
   constructor(
     private readonly sql: Sql,
@@ -89,8 +91,16 @@ export class Sequencer {
       /** Every sealed entry, after its batch committed (for live feeds). */
       onSealed?: (entries: SealedEntry[]) => void;
       onError?: (e: Error) => void;
+      /** Test-only crash point: called inside each batch's transaction, after its write and before COMMIT. */
+      inBatch?: (size: number) => void;
+      /** The latest checkpoint signed before this process (kept outside the database); the log must extend it. */
+      known?: string;
+      /** Each new checkpoint, after its batch committed (to keep it outside the database). */
+      onCheckpoint?: (note: string) => void;
     } = {},
-  ) {}
+  ) {
+    if (opts.known) this.known = { size: parseCheckpointText(parseNote(opts.known).text).size, note: opts.known };
+  }
 
   /** Seal one entry; resolves once the batch holding it has committed. */
   append(entry: PendingEntry): Promise<Sealed> {
@@ -102,10 +112,11 @@ export class Sequencer {
   }
 
   /** An intake row was committed: seal it soon, and tell the caller its index. */
-  sealIntake(intakeId: number): Promise<Sealed> {
-    // A batch started by someone else may already have sealed it.
+  sealIntake(intakeId: number, leafHash?: Bytes): Promise<Sealed> {
+    // A batch started by someone else may already have sealed it. (With its leaf hash, an id
+    // reused by a database restored from a backup is not mistaken for the row sealed before.)
     const done = this.recentlySealed.get(intakeId);
-    if (done) return Promise.resolve(done);
+    if (done && (!leafHash || equalBytes(done.leafHash, leafHash))) return Promise.resolve(done);
     return new Promise((resolve, reject) => {
       this.intakeWaiters.set(intakeId, { resolve, reject });
       this.intakePending = true;
@@ -146,6 +157,11 @@ export class Sequencer {
         } catch (e) {
           const err = e as Error;
           for (const w of batch) w.reject(err);
+          if (err instanceof LogRollbackError) {
+            // Nothing will be sealed on this database: answer the waiting steps instead of hanging.
+            for (const w of this.intakeWaiters.values()) w.reject(err);
+            this.intakeWaiters.clear();
+          }
           this.opts.onError?.(err);
           // Intake rows are durable and stay in intake: try them again in a moment. Their
           // waiters keep waiting; nothing acknowledged is ever dropped.
@@ -186,7 +202,7 @@ export class Sequencer {
       result = await this.sql.transaction(async (tx) => {
         // The head is cached between batches; the write below only lands if the head row still
         // has the size it was computed from, so another writer can never be overtaken.
-        const head = (this.head ??= await lockHead(tx)).clone();
+        const head = (this.head ??= await this.lockKnownHead(tx)).clone();
         const intake = room > 0 ? await readIntake(tx, room) : [];
         if (room > 0 && intake.length === room) this.intakePending = true; // there may be more
         const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
@@ -208,6 +224,7 @@ export class Sequencer {
           throw new HeadMovedError(start);
         }
         tiles.checkLengths(written);
+        this.opts.inBatch?.(head.size);
         return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head, entries };
       });
     } catch (e) {
@@ -217,6 +234,8 @@ export class Sequencer {
     if (!result) return;
     const { start, size, checkpoint, hashes, intakeIds } = result;
     this.head = result.head;
+    this.known = { size, note: checkpoint };
+    this.opts.onCheckpoint?.(checkpoint);
     const sealed = (i: number): Sealed => ({ index: start + i, leafHash: hashes[i], size, checkpoint });
     intakeIds.forEach((id, i) => {
       this.intakeWaiters.get(id)?.resolve(sealed(i));
@@ -230,6 +249,39 @@ export class Sequencer {
     batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
     this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
     this.opts.onSealed?.(result.entries.map((e, i) => ({ ...e, index: start + i })));
+  }
+
+  /** The head, read under its lock; it must extend the latest checkpoint this log is known to have signed. */
+  private async lockKnownHead(tx: Sql): Promise<CompactRange> {
+    const head = await lockHead(tx);
+    const known = this.known;
+    if (known) {
+      const [row] = known.size <= head.size ? await tx.query<{ note: string }>('SELECT note FROM ledger_checkpoints WHERE size = $1', [known.size]) : [];
+      if (!row || row.note !== known.note) {
+        const why = known.size > head.size ? `its head is at size ${head.size}` : row ? `its checkpoint at that size differs` : 'no checkpoint at that size';
+        throw new LogRollbackError(known.size, head.size, why);
+      }
+    } else {
+      const [row] = await tx.query<{ checkpoint: string }>('SELECT checkpoint FROM ledger_head WHERE id = 0');
+      this.known = { size: head.size, note: row.checkpoint };
+    }
+    return head;
+  }
+}
+
+/**
+ * The database no longer holds the latest checkpoint this log signed: it was restored from an
+ * older backup or rewritten. Sealing on it would sign a tree inconsistent with checkpoints that
+ * witnesses and inspectors hold, so the sequencer refuses until an operator steps in.
+ */
+export class LogRollbackError extends Error {
+  constructor(
+    readonly knownSize: number,
+    readonly databaseSize: number,
+    detail: string,
+  ) {
+    super(`the log signed a checkpoint at size ${knownSize} that the database does not hold (${detail}): it was rolled back or rewritten; refusing to sign`);
+    this.name = 'LogRollbackError';
   }
 }
 

@@ -21,8 +21,16 @@ export interface Sighting {
 const bad = (m: string) => new DomainError('BAD_INPUT', m);
 const PLATE = /^[\p{L}\p{N}·-]{2,16}$/u;
 
+/**
+ * String(v ?? fallback) and Number(v), except that an object (one with a `toString` or `valueOf`
+ * key, say, which makes String() and Number() throw) counts as no text and no number.
+ */
+const isObject = (v: unknown) => (v !== null && typeof v === 'object') || typeof v === 'function';
+const text = (v: unknown, fallback = ''): string => (isObject(v) ? '' : String(v ?? fallback));
+const num = (v: unknown): number => (isObject(v) ? NaN : Number(v));
+
 function checkPlate(p: unknown): string {
-  const plate = String(p ?? '').trim();
+  const plate = text(p).trim();
   if (!PLATE.test(plate)) throw bad(`not a licence plate: ${JSON.stringify(plate).slice(0, 40)}`);
   return plate;
 }
@@ -46,13 +54,13 @@ export function parseHikvision(body: string, pictures: Buffer[]): Sighting {
   }
   const alert = doc.EventNotificationAlert as Record<string, unknown> | undefined;
   if (!alert || typeof alert !== 'object') throw bad('no EventNotificationAlert in the XML');
-  if (String(alert.eventType ?? '') !== 'ANPR') throw bad(`not an ANPR event: ${String(alert.eventType ?? 'none')}`);
+  if (text(alert.eventType) !== 'ANPR') throw bad(`not an ANPR event: ${text(alert.eventType, 'none')}`);
   const anpr = alert.ANPR as Record<string, unknown> | undefined;
   if (!anpr || typeof anpr !== 'object') throw bad('no ANPR element');
   const plate = checkPlate(anpr.licensePlate);
-  const at = checkTime(String(alert.dateTime ?? ''));
-  const raw = String(anpr.direction ?? 'unknown');
-  const confidence = Number(anpr.confidenceLevel);
+  const at = checkTime(text(alert.dateTime));
+  const raw = text(anpr.direction, 'unknown');
+  const confidence = num(anpr.confidenceLevel);
   const uuid = typeof alert.UUID === 'string' && alert.UUID ? alert.UUID : undefined;
   return {
     vendor: 'hikvision',
@@ -71,8 +79,8 @@ export function parseDahua(body: unknown): Sighting & { deviceId?: string } {
   if (!pic || typeof pic !== 'object') throw bad('no Picture object in the push');
   const plate = checkPlate(pic.Plate?.PlateNumber);
   const snap = pic.SnapInfo ?? {};
-  const at = checkTime(String(snap.AccurateTime ?? snap.SnapTime ?? ''));
-  const raw = String(snap.Direction ?? 'unknown');
+  const at = checkTime(text(snap.AccurateTime ?? snap.SnapTime));
+  const raw = text(snap.Direction, 'unknown');
   const pictures: Buffer[] = [];
   for (const k of ['NormalPic', 'CutoutPic']) {
     const content = pic[k]?.Content;
@@ -80,7 +88,7 @@ export function parseDahua(body: unknown): Sighting & { deviceId?: string } {
     if (!/^[A-Za-z0-9+/=\s]+$/.test(content)) throw bad(`${k}.Content is not base64`);
     pictures.push(Buffer.from(content, 'base64'));
   }
-  const confidence = Number(pic.Plate?.Confidence);
+  const confidence = num(pic.Plate?.Confidence);
   return {
     vendor: 'dahua',
     plate,

@@ -79,10 +79,10 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
           params,
         );
         if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
-        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
+        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), leaves, subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
       });
       if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
-      const sealed = await Promise.all(outcome.intakeIds.map((id) => ctx.sequencer.sealIntake(id)));
+      const sealed = await Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, outcome.leaves[i])));
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
       if (outcome.subjectless) {
         // An entry with no unit or manifest cannot be found by subject: keep its index for retries.

@@ -58,6 +58,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const transaction: Sql['transaction'] = async (fn) => {
     const c = await pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this, the server dropping the connection
+    // (a restart, a failover) would be an uncaught 'error' event and take the process down. The
+    // query in flight fails by itself; the client is then released as broken.
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const result = await fn(wrap('postgres', c, noNesting));
@@ -67,6 +72,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       await c.query('ROLLBACK').catch((err: Error) => (broken = err));
       throw e;
     } finally {
+      c.removeListener('error', onError);
       c.release(broken);
     }
   };

@@ -244,6 +244,8 @@ export const deviceEvents = pgTable('device_events', {
   eventKey: text('event_key').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   leafHash: bytea('leaf_hash').notNull(),
+  /** SHA-256 of the reading's RFC 8785 bytes: the same (device, seq) with other content is refused, not taken for a replay. */
+  contentSha256: bytea('content_sha256'),
 }, (t) => [primaryKey({ columns: [t.deviceId, t.eventKey] })]);
 
 /** What each licence has treated per calendar year (grams): the tonnage check reads one row. */

@@ -6,7 +6,8 @@
 // event and counted, not sealed. Readings are taken once per (device, seq): a replay is
 // recognised and answered as such; a reading whose signature does not verify is refused.
 import type { JWK } from 'jose';
-import { encodeEntry, leafHash, toBase64, type Envelope } from '../../ledger/index.js';
+import { canonicalBytes, encodeEntry, equalBytes, leafHash, toBase64, type Envelope } from '../../ledger/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import { readingSignedBy, type Reading } from '../../devices/gateway/reading.js';
 import type { CustodyContext } from '../custody/context.js';
@@ -98,19 +99,27 @@ async function checkSigned(devices: Map<string, Device>, r: Reading, jws: string
 /** One signed reading inside the caller's transaction: recognised as a replay, kept, or put into the intake. */
 async function takeInTx(tx: Sql, { device: d, reading: r, sig }: Signed): Promise<Taken> {
   const key = `seq:${r.seq}`;
-  const [seen] = await tx.query<{ leaf_hash: Uint8Array }>('SELECT leaf_hash FROM device_events WHERE device_id = $1 AND event_key = $2', [d.id, key]);
+  const content = sha256(canonicalBytes(r));
+  const [seen] = await tx.query<{ leaf_hash: Uint8Array; content_sha256: Uint8Array | null }>(
+    'SELECT leaf_hash, content_sha256 FROM device_events WHERE device_id = $1 AND event_key = $2',
+    [d.id, key],
+  );
+  if (seen?.content_sha256 && !equalBytes(seen.content_sha256, content)) {
+    // A gateway whose outbox was lost numbers from 1 again: answering "duplicate" would make it drop a new reading.
+    throw new DomainError('EVENT_ID_REUSED', `reading ${r.seq} of ${d.id} differs from the reading already taken with that number: the gateway's numbering restarted`);
+  }
   if (seen) return { status: 'duplicate', leafHash: seen.leaf_hash.length ? toBase64(seen.leaf_hash) : undefined };
   const m = await meaning(tx, d, r, sig);
   if (!m) {
-    await tx.query('INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($1, $2, $3)', [d.id, key, new Uint8Array(0)]);
+    await tx.query('INSERT INTO device_events (device_id, event_key, leaf_hash, content_sha256) VALUES ($1, $2, $3, $4)', [d.id, key, new Uint8Array(0), content]);
     return { status: 'kept' };
   }
   const e = encodeEntry(m.entry);
   const leaf = leafHash(e.body);
-  const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key];
+  const params: unknown[] = [e.body, leaf, e.type, e.unitId, e.manifestId, d.id, key, content];
   const write = (m.sql?.(leaf, params) ?? []).map((statement, i) => `, w${i} AS (${statement} RETURNING 1)`).join('');
   await tx.query(
-    `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash) VALUES ($6, $7, $2))${write}
+    `WITH ev AS (INSERT INTO device_events (device_id, event_key, leaf_hash, content_sha256) VALUES ($6, $7, $2, $8))${write}
      INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ($1, $2, $3, $4, $5)`,
     params,
   );

@@ -17,13 +17,15 @@ import { enrollDeviceKey } from '../readings/device-keys.js';
 import type { JWK } from 'jose';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** A registry id (the API's `Id`): anything else, a NUL say, is refused here rather than failing in the database. */
+const DEVICE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function checkReading(m: unknown): { reading: Reading; jws: string } {
   const { reading: r, jws } = (m ?? {}) as { reading?: Reading; jws?: unknown };
   const bad = (why: string) => new DomainError('BAD_INPUT', `not a reading: ${why}`);
   if (!r || typeof r !== 'object') throw bad('no reading');
   if (typeof jws !== 'string' || jws.length > 20000) throw bad('no jws');
-  if (r.v !== 1 || typeof r.device !== 'string' || !Number.isSafeInteger(r.seq) || r.seq < 1) throw bad('v, device and seq are required');
+  if (r.v !== 1 || typeof r.device !== 'string' || !DEVICE_ID.test(r.device) || !Number.isSafeInteger(r.seq) || r.seq < 1) throw bad('v, device and seq are required');
   if (typeof r.at !== 'string' || !RFC3339.test(r.at) || Number.isNaN(Date.parse(r.at))) throw bad('at must be RFC 3339');
   if (!['tag', 'weight', 'code'].includes(r.kind) || typeof r.data !== 'object' || r.data === null || Array.isArray(r.data)) throw bad('kind and data');
   return { reading: r, jws };
@@ -31,6 +33,8 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
 
 /** Readings taken in one transaction at most: enough to share commits, few enough to answer promptly. */
 const BATCH = 64;
+/** Messages read ahead of the batch being taken; past this the socket stops reading until they are taken. */
+const MAX_WAITING = 1024;
 
 type Answer = Record<string, unknown> | undefined;
 
@@ -40,7 +44,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     let seq: unknown;
     let device: unknown;
     try {
-      const parsed = JSON.parse(String(raw)) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } };
+      const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } }; // `null` is JSON too
       if (parsed.health && typeof parsed.health.device === 'string') {
         // The gateway's counters for one device: best effort, never acknowledged.
         await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);
@@ -70,6 +74,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
       draining = true;
       while (waiting.length > 0) {
         const parsed = await Promise.all(waiting.splice(0, BATCH).map(parse));
+        if (socket.isPaused && waiting.length < MAX_WAITING) socket.resume();
         const readings = parsed.flatMap((p) => ('reading' in p ? [p] : []));
         const outcomes = readings.length > 0 ? await takeReadings(deps.custody, readings) : [];
         let k = 0;
@@ -87,6 +92,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     };
     socket.on('message', (raw) => {
       waiting.push(raw);
+      if (waiting.length >= MAX_WAITING) socket.pause(); // backpressure: TCP slows a flooding sender, memory stays bounded
       if (!draining) {
         drain().catch((e: unknown) => {
           draining = false;

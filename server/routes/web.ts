@@ -2,7 +2,7 @@
 // of a page path that asks for HTML, so the app's own routes (/producer/storage…) load on reload.
 // Every server route keeps its answer: the catch-all below is the router's last resort, and it
 // hands server paths and non-HTML requests back to the not-found handler (problem+json).
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -25,7 +25,20 @@ const CSP = [
 const isFile = async (path: string) => (await stat(path).catch(() => undefined))?.isFile() ?? false;
 
 /** Accept names text/html explicitly (a browser navigating), not just *∕* (curl, fetch). */
-const wantsHtml = (req: FastifyRequest) => /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.headers.accept ?? '');
+export const wantsHtml = (req: FastifyRequest) => /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.headers.accept ?? '');
+
+/** The app's index.html, uncached, with its CSP: for page paths, and for server routes that also answer browsers (/8003/…). */
+export async function sendWebIndex(reply: FastifyReply, distDir: string): Promise<FastifyReply> {
+  const html = await readFile(join(distDir, 'index.html')).catch(() => undefined);
+  if (!html) return sendProblem(reply, new Problem(503, 'WEB_NOT_BUILT', 'Web app not built', 'run `npm run build:web` (npm start builds it when missing)'));
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+    .send(html);
+}
 
 export async function webRoutes(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
   const { distDir } = opts;
@@ -34,17 +47,7 @@ export async function webRoutes(app: FastifyInstance, opts: { distDir: string })
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: distDir, serve: false });
 
-    const index = async (reply: FastifyReply) => {
-      if (!(await isFile(join(distDir, 'index.html')))) {
-        return sendProblem(reply, new Problem(503, 'WEB_NOT_BUILT', 'Web app not built', 'run `npm run build:web` (npm start builds it when missing)'));
-      }
-      return reply
-        .header('cache-control', 'no-cache')
-        .header('content-security-policy', CSP)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'same-origin')
-        .sendFile('index.html', distDir, { cacheControl: false });
-    };
+    const index = (reply: FastifyReply) => sendWebIndex(reply, distDir);
 
     scope.get('/*', { schema: { hide: true } }, async (req, reply) => {
       let path: string;

@@ -138,6 +138,26 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     expect(answers[1].leafHash).toBe(answers[0].leafHash);
   });
 
+  it('refuses a reading that reuses a taken number with other content (a gateway whose outbox was lost), keeping the first', async () => {
+    const [a, b] = [await unitWithTag(), await unitWithTag()];
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/gateway`);
+    await new Promise((r) => ws.once('open', r));
+    const answers: Record<string, unknown>[] = [];
+    ws.on('message', (m) => answers.push(JSON.parse(String(m))));
+    const key = demoPrivateJwk('device:dev-taihang-hh1');
+    const first: Reading = { v: 1, device: 'dev-taihang-hh1', seq: 1, at: new Date().toISOString(), kind: 'tag', data: { epc: a.tag } };
+    const again: Reading = { ...first, at: new Date(Date.now() + 1000).toISOString(), data: { epc: b.tag } };
+    ws.send(JSON.stringify({ reading: first, jws: await signReading(first, key) }));
+    await until(() => answers.length === 1);
+    ws.send(JSON.stringify({ reading: again, jws: await signReading(again, key) }));
+    ws.send(JSON.stringify({ reading: first, jws: await signReading(first, key) }));
+    await until(() => answers.length === 3);
+    ws.close();
+    expect(answers.map((x) => [x.status, x.code ?? null])).toEqual([['sealed', null], ['refused', 'EVENT_ID_REUSED'], ['duplicate', null]]);
+    expect(await sightings(a.unitId)).toHaveLength(1);
+    expect(await sightings(b.unitId)).toHaveLength(0);
+  });
+
   it('takes a burst of readings together and answers each, in order, with its own outcome', async () => {
     const units = await Promise.all(Array.from({ length: 12 }, unitWithTag));
     const ws = new WebSocket(`ws://127.0.0.1:${port}/gateway`);

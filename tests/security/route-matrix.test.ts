@@ -18,7 +18,7 @@ export const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
   'GET /ledger/checkpoint': 'public', 'GET /ledger/checkpoints/:size': 'public', 'GET /ledger/vkey': 'public', 'GET /ledger/entries/:index': 'public',
   'GET /ledger/checkpoint/cosigned': 'public', 'GET /ledger/entries': 'public', 'GET /ledger/proof/inclusion': 'public', 'GET /ledger/proof/consistency': 'public', 'GET /ledger/tlog-proof': 'public',
-  'POST /api/auth/login': 'public', 'POST /api/auth/refresh': 'public', 'GET /8003/:grai': 'public',
+  'POST /api/auth/login': 'public', 'POST /api/auth/refresh': 'public', 'GET /8003/:grai': 'public', 'POST /8003/:grai/reports': 'public',
   // Cameras and gateways hold no account: cameras live on the device network, readings carry device signatures.
   'POST /devices/:deviceId/isapi': 'device-network', 'POST /devices/:deviceId/NotificationInfo/TollgateInfo': 'device-network',
   'POST /NotificationInfo/TollgateInfo': 'device-network', 'POST /devices/:deviceId/NotificationInfo/KeepAlive': 'device-network',
@@ -34,13 +34,16 @@ export const RULES: Record<string, Rule> = {
   'POST /api/manifests/:id/corrections': [P, D, O], 'POST /api/manifests/:id/corrections/:version/answer': [P, D, O],
   'GET /api/manifests': ALL, 'GET /api/manifests/:id': ALL, 'GET /api/manifests/:id/evidence': ALL,
   'GET /api/manifests/:id/manifest.pdf': ALL, 'GET /api/manifests/:id/epcis': ALL, 'GET /api/units/:id/epcis': ALL,
+  'GET /api/producers/:orgId/management-ledger.csv': [P, I, A], 'GET /api/producers/:orgId/management-ledger.xlsx': [P, I, A],
   'POST /api/me/event-ids': [D], 'POST /api/offline/steps': [D], 'GET /api/offline/steps': [D],
   'GET /api/findings': ALL, 'GET /api/findings/:id': ALL, 'POST /api/findings/:id/resolution': [I],
+  'GET /api/public-reports': [I, A],
   'GET /api/inspections/open-findings': [I, A], 'GET /api/inspections/risk': [I, A], 'GET /api/inspections/pick-list': [I, A],
   'POST /api/webhooks': ALL, 'GET /api/webhooks': ALL, 'GET /api/webhooks/:id/deliveries': ALL, 'PUT /api/webhooks/:id/active': ALL, 'DELETE /api/webhooks/:id': ALL,
   'GET /api/devices': ALL, 'PUT /api/devices/:id/key': ALL,
   'GET /api/registry/organisations': ALL, 'GET /api/registry/sites': ALL, 'GET /api/registry/vehicles': ALL,
   'GET /api/registry/waste-codes': ALL, 'GET /api/registry/limits': ALL,
+  'GET /api/gate/activity': [O, I, A], 'GET /api/gate/pictures/:sha256': [O, I, A], 'GET /api/manifests/:id/units': ALL,
   'GET /*': 'public', // the web app's pages and assets (server/routes/web.ts)
 };
 

@@ -4,7 +4,6 @@
 // problem+json errors, a wrong password, logout.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryRoutes } from '../../server/routes/registry.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId, registration } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
@@ -31,10 +30,7 @@ describe('the producer in the browser', () => {
   beforeAll(async () => {
     outDir = await sharedWebBuild();
     opened = await openTestApp('pglite');
-    const { ctx } = opened;
-    // Until app.ts registers the registry routes, the front serves them with the test app's context.
-    const registered = opened.app.routeTable.some((r) => r.url === '/api/registry/organisations');
-    front = await openFront(opened.app, outDir, registered ? undefined : (scope) => registryRoutes(scope, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits }));
+    front = await openFront(opened.app, outDir);
     api = await Client.as(opened.app, 'producer');
     browser = await launchChromium();
     context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });

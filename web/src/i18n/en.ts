@@ -3,6 +3,7 @@ import { en as admin } from '../pages/admin/messages.ts';
 import { en as driver } from '../pages/driver/messages.ts';
 import { en as inspector } from '../pages/inspector/messages.ts';
 import { en as operator } from '../pages/operator/messages.ts';
+import { en as publicPage } from '../pages/public/messages.ts';
 import type { MessageKey } from './zh.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...operator,
   ...inspector,
   ...admin,
+  ...publicPage,
   'app.title': 'Hazardous waste traceability',
   'app.loading': 'Loading…',
   'app.logout': 'Log out',

@@ -3,6 +3,7 @@ import { zh as admin } from '../pages/admin/messages.ts';
 import { zh as driver } from '../pages/driver/messages.ts';
 import { zh as inspector } from '../pages/inspector/messages.ts';
 import { zh as operator } from '../pages/operator/messages.ts';
+import { zh as publicPage } from '../pages/public/messages.ts';
 
 const common = {
   'app.title': '危险废物全程追溯',
@@ -200,6 +201,6 @@ const common = {
 } as const;
 
 // Each role's pages keep their own messages beside them.
-export const zh = { ...common, ...driver, ...operator, ...inspector, ...admin };
+export const zh = { ...common, ...driver, ...operator, ...inspector, ...admin, ...publicPage };
 
 export type MessageKey = keyof typeof zh;

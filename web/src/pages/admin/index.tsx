@@ -1,6 +1,30 @@
-// The admin's pages.
-import { PendingPage } from '../pending.tsx';
+// The admin's pages: device health and key enrolment, and the park registry.
+import { t } from '../../i18n/index.ts';
+import { RoleTabs } from '../../components/tabs.tsx';
+import { DevicesPage } from './devices.tsx';
+import { RegistryPage } from './registry.tsx';
 
-export function AdminPages(_props: { path: string }) {
-  return <PendingPage role="admin" />;
+const TABS = [
+  ['/admin', 'nav.admin.devices'],
+  ['/admin/registry', 'nav.admin.registry'],
+] as const;
+
+function page(path: string) {
+  switch (path.replace(/\/+$/, '')) {
+    case '/admin':
+      return <DevicesPage />;
+    case '/admin/registry':
+      return <RegistryPage />;
+    default:
+      return <p>{t('app.notFound')}</p>;
+  }
+}
+
+export function AdminPages({ path }: { path: string }) {
+  return (
+    <>
+      <RoleTabs tabs={TABS} path={path} />
+      {page(path)}
+    </>
+  );
 }

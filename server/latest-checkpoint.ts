@@ -1,0 +1,46 @@
+// The latest checkpoint the log signed, kept in the data directory — outside the database — so a
+// database restored from an older backup (or rewritten) is caught even after a restart: the
+// sequencer refuses to sign a tree that does not extend it (LogRollbackError). Written after each
+// batch, coalesced, atomically (temp file + rename); it only ever lags the database, never leads.
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const LATEST_CHECKPOINT_FILE = 'checkpoint.latest';
+
+export class LatestCheckpointFile {
+  private readonly path: string;
+  private pending?: string;
+  private writing?: Promise<void>;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, LATEST_CHECKPOINT_FILE);
+  }
+
+  read(): string | undefined {
+    return existsSync(this.path) ? readFileSync(this.path, 'utf8') : undefined;
+  }
+
+  /** Keep `note` (the newest wins when writes pile up). */
+  save(note: string): void {
+    this.pending = note;
+    this.writing ??= this.flush().finally(() => (this.writing = undefined));
+  }
+
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending !== undefined) {
+      const note = this.pending;
+      this.pending = undefined;
+      try {
+        await writeFile(`${this.path}.tmp`, note);
+        await rename(`${this.path}.tmp`, this.path);
+      } catch (e) {
+        console.error(`cannot keep the latest checkpoint in ${this.path}: ${(e as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// The admin's pages in real headless Chromium against a test app: device health (last heard,
+// readings, the gateway's error counts, silent devices marked), a device key made in the browser
+// and enrolled (the downloaded private key then signs the device's readings, the old one no
+// longer does), a proof for another device refused as problem+json, the registry, English.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signReading, type Reading } from '../../devices/gateway/reading.js';
+import { reportedHealth } from '../../server/readings/health.js';
+import { takeReading } from '../../server/readings/ingest.js';
+import { demoPrivateJwk } from '../../server/registry/demo-people.js';
+import { Client } from '../helpers/api.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
+import { sharedWebBuild } from '../helpers/web-build.js';
+import { DRIVERS } from '../helpers/databases.js';
+import { openFront, type Front } from './front.js';
+import { weighbridgeReading } from './operator-load.js';
+
+// The PostgreSQL server when the run has one (TEST_DATABASE_URL), PGlite otherwise.
+const driver = DRIVERS.at(-1)!;
+const DEVICE = 'dev-lvxun-rfid';
+
+describe(`the admin in the browser (${driver})`, () => {
+  let outDir = '';
+  let opened: TestApp;
+  let front: Front;
+  let browser: Browser;
+  let page: Page;
+  let api: Client;
+  const errors: string[] = [];
+  const row = (id: string) => page.locator(`table.devices tr[data-device="${id}"]`);
+  let seq = 1;
+  const tagReading = async (jwk: Parameters<typeof signReading>[1]) => {
+    const r: Reading = { v: 1, device: DEVICE, seq: seq++, at: new Date().toISOString(), kind: 'tag', data: { epc: '3315AAAABBBBCCCCDDDD0001' } };
+    return takeReading(opened.ctx.custody, r, await signReading(r, jwk));
+  };
+
+  beforeAll(async () => {
+    const built = sharedWebBuild().then((dir) => (outDir = dir));
+    opened = await openTestApp(driver);
+    await weighbridgeReading(opened.ctx, '15600'); // dev-dongxin-wb is heard from; the others are silent
+    await reportedHealth(opened.ctx.db.sql, 'dev-dongxin-wb', { device: 'dev-dongxin-wb', frames: 1200, errors: { BAD_CHECKSUM: 3, JUNK: 1 }, link: 'up' });
+    await built;
+    front = await openFront(opened.app, outDir);
+    api = await Client.as(opened.app, 'admin');
+    browser = await launchChromium();
+    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await front?.close();
+    await opened?.close();
+  });
+
+  it('logs in and sees every device\'s health, the silent ones marked', async () => {
+    await page.goto(`${front.base}/`);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'admin-demo');
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/admin');
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['设备', '登记信息']);
+    const all = (await api.request('GET', '/api/devices')).json().devices as { id: string }[];
+    await expect.poll(() => page.locator('table.devices tbody tr').count()).toBe(all.length);
+    const wb = row('dev-dongxin-wb');
+    expect(await wb.getAttribute('class')).toBe('');
+    expect(await wb.locator('.sealed').textContent()).toBe('1');
+    expect(await wb.locator('.errors').textContent()).toBe('4 (BAD_CHECKSUM 3, JUNK 1)');
+    expect(await wb.locator('.last-seen').textContent()).toMatch(/\d{2}:\d{2}/);
+    expect(await row('dev-hengkang-rfid').getAttribute('class')).toBe('stale');
+    expect(await row('dev-hengkang-rfid').locator('.stale-mark').textContent()).toBe('无数据');
+    expect(await page.locator('.stale-count').textContent()).toBe(`${all.length - 1}/${all.length} 台设备超过 1 小时无数据`);
+  });
+
+  it('makes a key in the browser and enrols it: the downloaded private key signs the device\'s readings, the old one no longer does', async () => {
+    await page.selectOption('.enrol-form select[name=deviceId]', DEVICE);
+    await page.click('.enrol-form button.make-key');
+    const link = page.locator('.enrol-form a.private-key');
+    await link.waitFor();
+    const jwk = JSON.parse(await page.inputValue('.enrol-form textarea[name=jwk]'));
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256' });
+    const download = page.waitForEvent('download');
+    await link.click();
+    const file = await (await download).path();
+    const privateJwk = JSON.parse(readFileSync(file, 'utf8'));
+    expect(privateJwk).toMatchObject({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: expect.any(String) });
+
+    await page.click('.enrol-form button[type=submit]');
+    await page.locator('.enrol-form .notice', { hasText: `设备 ${DEVICE} 的密钥已登记` }).waitFor();
+    const [d] = await opened.ctx.db.sql.query<{ public_jwk: unknown }>('SELECT public_jwk FROM devices WHERE id = $1', [DEVICE]);
+    expect(typeof d.public_jwk === 'string' ? JSON.parse(d.public_jwk) : d.public_jwk).toEqual(jwk);
+    expect(await tagReading(privateJwk)).toMatchObject({ status: 'kept' });
+    await expect(tagReading(demoPrivateJwk(`device:${DEVICE}`))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+  });
+
+  it('refuses a proof made for another device, as problem+json', async () => {
+    const jwk = await page.inputValue('.enrol-form textarea[name=jwk]');
+    const proof = await page.inputValue('.enrol-form textarea[name=proof]');
+    await page.selectOption('.enrol-form select[name=deviceId]', 'dev-lvxun-wb');
+    await page.fill('.enrol-form textarea[name=jwk]', jwk);
+    await page.fill('.enrol-form textarea[name=proof]', proof);
+    await page.click('.enrol-form button[type=submit]');
+    const problem = page.locator('.enrol-form .problem');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-code')).toBe('SIGNATURE_INVALID');
+    expect(await problem.textContent()).toContain('签名验证未通过');
+    expect(await problem.textContent()).toContain('HTTP 422');
+  });
+
+  it('shows the registry: organisations with their licences, vehicles', async () => {
+    await page.click('nav.tabs a:has-text("登记信息")');
+    await page.waitForURL('**/admin/registry');
+    const dongxin = page.locator('table.organisations tr[data-org="org-dongxin"]');
+    await dongxin.waitFor();
+    expect(await dongxin.textContent()).toContain('浙危废经第0362号');
+    expect(await dongxin.textContent()).toContain('经营单位');
+    expect(await page.locator('table.vehicles tr[data-plate="浙JA3275"]').textContent()).toContain('1,800 kg');
+  });
+
+  it('switches to English and back', async () => {
+    await page.click('header button.lang-switch');
+    await page.locator('nav.tabs a', { hasText: 'Devices' }).waitFor();
+    await page.click('nav.tabs a:has-text("Devices")');
+    await page.locator('h1', { hasText: 'Device health' }).waitFor();
+    await page.locator('tr[data-device="dev-hengkang-rfid"] .stale-mark', { hasText: 'silent' }).waitFor();
+    await page.click('header button.lang-switch');
+    await page.locator('nav.tabs a', { hasText: '设备' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+// The front of tests/web/front.ts, plus what the inspector's and the public pages need from the
+// test app that a forward by inject cannot give: the /live websocket, and /8003/… answering a
+// browser with this test's build of the page (the test app's own would send web/dist's).
+import type { FastifyInstance } from 'fastify';
+import { PublicReports } from '../../server/public-reports.js';
+import { liveRoutes } from '../../server/routes/live.js';
+import { publicRoutes } from '../../server/routes/public.js';
+import { sendWebIndex } from '../../server/routes/web.js';
+import type { TestApp } from '../helpers/app.js';
+import { openFront, type Front } from './front.js';
+
+export function openLiveFront(opened: TestApp, distDir: string): Promise<Front> {
+  const { ctx } = opened;
+  return openFront(opened.app, distDir, (scope: FastifyInstance) => {
+    // The front takes bodies as raw bytes to forward them; the report form posts JSON here.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    });
+    scope.register(async (ws) => liveRoutes(ws, { tokens: ctx.tokens, live: ctx.live }));
+    publicRoutes(scope, {
+      custody: ctx.custody, reader: ctx.reader, tokens: ctx.tokens, reports: new PublicReports(ctx.config.dataDir), live: ctx.live,
+      page: (reply) => sendWebIndex(reply, distDir), publicPerMinute: ctx.config.security.publicPerMinute,
+    });
+  });
+}

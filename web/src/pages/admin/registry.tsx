@@ -1,0 +1,73 @@
+// The park registry, read-only: organisations (with operators' licences) and vehicles. People are
+// not listed: the API has no registry route for them.
+import { Loading, ProblemBox } from '../../components/ui.tsx';
+import { useLoad } from '../../hooks.ts';
+import { fmtDate, fmtKg, t, tMaybe } from '../../i18n/index.ts';
+import { loadRegistry, orgName } from '../../registry.ts';
+
+export function RegistryPage() {
+  const reg = useLoad(loadRegistry);
+  return (
+    <section>
+      <h1>{t('adm.registry.title')}</h1>
+      <Loading when={reg.loading} />
+      <ProblemBox error={reg.error} />
+      {reg.data && (
+        <>
+          <h2>{t('adm.registry.orgs')}</h2>
+          <table class="organisations">
+            <thead>
+              <tr>
+                <th>{t('adm.col.org')}</th>
+                <th>{t('adm.col.kind')}</th>
+                <th>{t('adm.col.uscc')}</th>
+                <th>{t('adm.col.region')}</th>
+                <th>{t('adm.col.licences')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reg.data.organisations.map((o) => (
+                <tr key={o.id} data-org={o.id}>
+                  <td>{orgName(reg.data, o.id)}</td>
+                  <td>{tMaybe(`adm.kind.${o.kind}`, o.kind)}</td>
+                  <td class="mono">{o.uscc}</td>
+                  <td>{o.region}</td>
+                  <td>
+                    {o.licences.map((l) => (
+                      <div key={l.id} class="licence">
+                        {l.number} · {t('adm.registry.codes', { n: l.wasteCodes.length })}
+                        {l.tonnesPerYear !== null && ` · ${t('adm.registry.tonnes', { n: l.tonnesPerYear })}`}
+                        {l.validUntil && ` · ${t('adm.registry.until', { date: fmtDate(l.validUntil) })}`}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t('adm.registry.vehicles')}</h2>
+          <table class="vehicles">
+            <thead>
+              <tr>
+                <th>{t('man.vehicle')}</th>
+                <th>{t('adm.col.org')}</th>
+                <th>{t('adm.col.kind')}</th>
+                <th class="num">{t('adm.col.rated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reg.data.vehicles.map((v) => (
+                <tr key={v.plate} data-plate={v.plate}>
+                  <td class="mono">{v.plate}</td>
+                  <td>{orgName(reg.data, v.orgId)}</td>
+                  <td>{v.kind ?? '—'}</td>
+                  <td class="num">{fmtKg(v.ratedLoadKg)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
