@@ -12,11 +12,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function openTestApp(driver: Driver, overrides: Partial<Config> = {}): Promise<TestApp> {
+/** `web.webDist`: a web build to serve (without one, pages answer 503 on a clone that never built web/dist). */
+export async function openTestApp(driver: Driver, overrides: Partial<Config> = {}, web: { webDist?: string } = {}): Promise<TestApp> {
   const place = await testPlace(driver);
   const ctx = await createContext(place.config({ seed: true, ...overrides }));
   await ctx.sequencer.idle();
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { webDist: web.webDist });
   return {
     place,
     ctx,

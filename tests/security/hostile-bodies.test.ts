@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
+import { sharedWebBuild } from '../helpers/web-build.js';
 import { expectAnswer, expectLogVerifies, expectProblem, recorded } from './hostile-support.js';
 
 const MiB = 1 << 20;
@@ -20,7 +21,8 @@ describe.each(DRIVERS)('hostile bodies and paths, on %s', (driver) => {
     opened.app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType, authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    opened = await openTestApp(driver);
+    // The pages come from a real build: a clone that never ran `npm start` has no web/dist.
+    opened = await openTestApp(driver, {}, { webDist: await sharedWebBuild() });
     token = await login(opened.app, 'producer');
     before = await recorded(opened.ctx);
   });
