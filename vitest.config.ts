@@ -6,8 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most files wait on child processes, browsers and databases rather than compute: four at a
+    // Most files wait on child processes, browsers and databases rather than compute: three at a
     // time keeps a 2-core CI machine busy (vitest's default, cores - 1, runs them one by one there).
-    maxWorkers: 4,
+    maxWorkers: 3,
   },
 });

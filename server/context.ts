@@ -18,6 +18,7 @@ import { WitnessConflictError } from './witness-client/errors.js';
 import { rollbackFinding, witnessConflictFinding } from './findings/witness-findings.js';
 import { buildPlan } from './demo/plan.js';
 import { registryTime, seedDemoHistory } from './demo/seed-history.js';
+import { UnboundTags } from './readings/unbound-tags.js';
 
 export interface Context {
   config: Config;
@@ -102,7 +103,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     sequencer.drainIntake();
     w.start();
     const tokens = new Tokens(db.sql, loadJwtSecret(config.dataDir, config.jwtSecret), { access: config.accessTtl, refresh: config.refreshTtl });
-    const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl, manifestNumber: config.manifestNumber };
+    const custody: CustodyContext = { sql: db.sql, sequencer, gs1CompanyPrefixes: config.gs1CompanyPrefixes, publicUrl: config.publicUrl, manifestNumber: config.manifestNumber, unboundTags: new UnboundTags() };
     if (plan) {
       // The registry is sealed first; the history only goes into a log that holds nothing else.
       await sequencer.idle();

@@ -3,6 +3,7 @@ import type { Sequencer } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { ManifestNumberFormat } from './manifest-number.js';
 import type { Role } from './unit-lifecycle.js';
+import type { UnboundTags } from '../readings/unbound-tags.js';
 
 export interface CustodyContext {
   sql: Sql;
@@ -12,6 +13,8 @@ export interface CustodyContext {
   /** Base URL of the public resolver for GS1 Digital Link QR codes. */
   publicUrl: string;
   manifestNumber: ManifestNumberFormat;
+  /** Recent tag reads that matched no unit, per organisation (in memory; absent: not remembered). */
+  unboundTags?: UnboundTags;
 }
 
 /** Who is acting: a person with one role in one organisation (from the access token). */

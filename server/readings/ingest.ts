@@ -151,6 +151,13 @@ export async function takeReadings(ctx: CustodyContext, batch: { reading: Readin
     if (signed.length === 1) outcomes[signed[0].i] = { error: e };
     else for (const { i, s } of signed) outcomes[i] = await alone(s);
   }
+  // A tag that matched no unit (kept, not sealed), remembered after the commit for a producer binding it (unbound-tags.ts).
+  for (const { i, s } of signed) {
+    const o = outcomes[i];
+    if ('status' in o && o.status === 'kept' && s.reading.kind === 'tag' && typeof s.reading.data.epc === 'string') {
+      ctx.unboundTags?.add(s.device.org_id, s.device.id, s.reading.data.epc, s.reading.at);
+    }
+  }
   // Durable in intake once committed: answer now and let the sequencer seal them with its next
   // batch, so readings share batches instead of waiting one seal each.
   if (outcomes.some((o) => 'status' in o && o.status === 'sealed')) ctx.sequencer.drainIntake();

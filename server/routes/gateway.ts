@@ -123,6 +123,30 @@ export function deviceRoutes(app: FastifyInstance, deps: { custody: CustodyConte
     },
   }, async (req) => ({ devices: await deviceHealth(deps.custody.sql, req.actor!) }));
 
+  const UnboundTag = Type.Object({
+    deviceId: Type.String(), epc: Type.String(), grai: Type.Union([Type.String(), Type.Null()]), readAt: Type.String(), receivedAt: Type.String(),
+  }, Strict);
+  app.get('/api/devices/unbound-tags', {
+    onRequest: guard(deps.tokens, ['producer', 'admin']),
+    schema: {
+      tags: ['devices'],
+      security: [{ bearer: [] }],
+      description: "Tags your organisation's readers read in the last 10 minutes that match no unit (at most the last 50), received after `since`, newest first: for binding a new drum's tag from a reader. `now`: the server's clock, to pass as `since` next time.",
+      querystring: Type.Object({ since: Type.Optional(Type.String({ pattern: RFC3339.source, description: 'RFC 3339: only reads received after this' })) }, Strict),
+      response: { 200: Type.Object({ now: Type.String(), tags: Type.Array(UnboundTag) }, Strict), ...problems(400, 401, 403) },
+    },
+  }, async (req) => {
+    const { since } = req.query as { since?: string };
+    if (since && Number.isNaN(Date.parse(since))) throw new DomainError('BAD_INPUT', `since is not a time: ${since}`);
+    const now = new Date().toISOString();
+    const tags = deps.custody.unboundTags?.since(req.actor!.orgId, since ? new Date(since) : undefined) ?? [];
+    if (tags.length === 0) return { now, tags };
+    // A tag bound since it was read is no longer unbound.
+    const bound = await deps.custody.sql.query<{ epc: string }>(`SELECT upper(epc) AS epc FROM units WHERE upper(epc) = ANY($1)`, [[...new Set(tags.map((t) => t.epc))]]);
+    const taken = new Set(bound.map((b) => b.epc));
+    return { now, tags: tags.filter((t) => !taken.has(t.epc)) };
+  });
+
   app.put('/api/devices/:id/key', {
     onRequest: guard(deps.tokens, ALL_ROLES),
     schema: {

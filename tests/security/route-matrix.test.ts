@@ -40,7 +40,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/public-reports': [I, A],
   'GET /api/inspections/open-findings': [I, A], 'GET /api/inspections/risk': [I, A], 'GET /api/inspections/pick-list': [I, A],
   'POST /api/webhooks': ALL, 'GET /api/webhooks': ALL, 'GET /api/webhooks/:id/deliveries': ALL, 'PUT /api/webhooks/:id/active': ALL, 'DELETE /api/webhooks/:id': ALL,
-  'GET /api/devices': ALL, 'PUT /api/devices/:id/key': ALL,
+  'GET /api/devices': ALL, 'PUT /api/devices/:id/key': ALL, 'GET /api/devices/unbound-tags': [P, A],
   'GET /api/registry/organisations': ALL, 'GET /api/registry/sites': ALL, 'GET /api/registry/vehicles': ALL,
   'GET /api/registry/waste-codes': ALL, 'GET /api/registry/limits': ALL,
   'GET /api/gate/activity': [O, I, A], 'GET /api/gate/pictures/:sha256': [O, I, A], 'GET /api/manifests/:id/units': ALL,

@@ -226,7 +226,7 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
     expect(failed.stdout).toMatch(/^#-1 READ_SIDE_MISMATCH — units U-000005 is in the table but not in the log/m);
     expect(failed.stdout).toMatch(/FAILED: 9 break\(s\)/);
     log.db = await log.place.open();
-  });
+  }, 180_000); // four CLI processes, each opening the log: slow when the suite runs three files at once
 });
 
 // Keeps encodeEntry's import honest: the generator and the audit agree on the envelope.

@@ -134,6 +134,19 @@ export const units = {
     post<UnitStep>(`/api/units/${encodeURIComponent(id)}/retrieval`, reason ? { eventId, reason } : { eventId }),
 };
 
+/** A tag one of the organisation's readers read that matches no unit (GET /api/devices/unbound-tags). */
+export interface UnboundTag {
+  deviceId: string;
+  epc: string;
+  grai: string | null;
+  readAt: string;
+  receivedAt: string;
+}
+
+export const devices = {
+  unboundTags: (since?: string) => get<{ now: string; tags: UnboundTag[] }>(`/api/devices/unbound-tags${qs({ since })}`),
+};
+
 export const labels = {
   svgPath: (id: string) => `/api/units/${encodeURIComponent(id)}/label.svg`,
   pdfPath: (ids: string[]) => `/api/labels.pdf?units=${ids.map(encodeURIComponent).join(',')}`,

@@ -1,6 +1,6 @@
 // The producer's steps on one drum: bind its tag, weigh it, store it, take it out of storage.
-import { useEffect, useState } from 'preact/hooks';
-import { units } from '../../api.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { devices, units } from '../../api.ts';
 import { Field, Notice, ProblemBox, value } from '../../components/ui.tsx';
 import { useStep } from '../../hooks.ts';
 import { fmtKg, t } from '../../i18n/index.ts';
@@ -9,16 +9,70 @@ import type { Unit, UnitStep } from '../../types.ts';
 
 type Done = (r: UnitStep) => void;
 
+/** How long the tag form waits for a reader, and how often it asks. */
+const READ_FOR_MS = 60_000;
+const POLL_MS = 1000;
+
 export function TagForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
   const step = useStep();
   const [epc, setEpc] = useState('');
   const [ok, setOk] = useState('');
+  // Reading from a reader: seconds left while waiting, what was read (or that nothing was), a failed poll.
+  const [waiting, setWaiting] = useState<number | null>(null);
+  const [readNote, setReadNote] = useState('');
+  const [readError, setReadError] = useState<unknown>(undefined);
+  const stopReading = useRef<(() => void) | undefined>(undefined);
+  useEffect(() => () => stopReading.current?.(), []);
+
+  const readFromReader = async () => {
+    stopReading.current?.();
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      setWaiting(null);
+      if (stopReading.current === stop) stopReading.current = undefined;
+    };
+    stopReading.current = stop;
+    setReadNote('');
+    setReadError(undefined);
+    const started = Date.now();
+    setWaiting(READ_FOR_MS / 1000);
+    try {
+      // Reads newer than the click, by the server's clock (the browser's may be off).
+      const { now: since } = await devices.unboundTags();
+      while (!stopped && Date.now() - started < READ_FOR_MS) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (stopped) return;
+        setWaiting(Math.max(0, Math.ceil((READ_FOR_MS - (Date.now() - started)) / 1000)));
+        const [tag] = (await devices.unboundTags(since)).tags;
+        if (stopped) return;
+        if (tag) {
+          setEpc(tag.epc);
+          setReadNote(t('unit.readFrom', { device: tag.deviceId, epc: tag.epc }));
+          stop();
+          return;
+        }
+      }
+      if (!stopped) {
+        setReadNote(t('unit.readTimeout'));
+        stop();
+      }
+    } catch (e) {
+      if (!stopped) {
+        setReadError(e);
+        stop();
+      }
+    }
+  };
+
   const submit = (e: Event) => {
     e.preventDefault();
+    stopReading.current?.();
     void step.run(async (eventId) => {
       const r = await units.tag(unit.id, eventId, epc.trim().toUpperCase());
       setOk(t('unit.tagged', { epc: r.unit.epc ?? '' }));
       setEpc('');
+      setReadNote('');
       onDone(r);
     });
   };
@@ -28,7 +82,20 @@ export function TagForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
       <Field label={t('unit.epc')}>
         <input name="epc" class="mono" required maxLength={64} pattern="[0-9A-Fa-f]{24}" placeholder="3315…" value={epc} onInput={(e) => setEpc(value(e))} />
       </Field>
-      <ProblemBox error={step.error} />
+      {waiting === null ? (
+        <button type="button" class="read-tag" onClick={() => void readFromReader()}>
+          {t('unit.readTag')}
+        </button>
+      ) : (
+        <p class="tag-waiting muted" role="status" aria-busy="true">
+          {t('unit.readWaiting', { s: waiting })}{' '}
+          <button type="button" class="read-cancel" onClick={() => stopReading.current?.()}>
+            {t('unit.readCancel')}
+          </button>
+        </p>
+      )}
+      {readNote && <p class="tag-read muted">{readNote}</p>}
+      <ProblemBox error={readError ?? step.error} />
       <Notice>{ok}</Notice>
       <button type="submit" disabled={step.busy}>
         {t('unit.bind')}
