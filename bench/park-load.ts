@@ -12,6 +12,7 @@ import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { createContext } from '../server/context.js';
 import { compareReadSide } from '../server/custody/replay.js';
+import { encodeGrai96 } from '../server/units/identifiers/epc.js';
 import autocannon from 'autocannon';
 import type { ApiLoadJob, RouteFigures } from './api-load.js';
 import { fmt, printFigures } from './stats.js';
@@ -74,6 +75,7 @@ export async function runParkLoadBench(opts: ParkLoadOptions): Promise<void> {
       const units = Array.from({ length: 500 }, (_, i) => ({
         eventId: `park-load-pool-${at + i}`, siteId: 'site-hengkang-plant', wasteCode: '271-001-02', name: '精馏残渣', hazards: ['T'], physicalForm: '固态',
         containerType: '钢桶', volumeL: 200, components: '甲苯残渣', generationDate: new Date(Date.UTC(2025, 0, 1 + Math.floor((at + i) / 900))).toISOString().slice(0, 10),
+        epc: encodeGrai96({ companyPrefix: '6901234', assetType: '00017', serial: 3_000_000 + at + i }), // tagged: a GRAI for the public page
       }));
       const res = await app.inject({ method: 'POST', url: '/api/units', headers: { authorization: `Bearer ${tokens.producer}` }, payload: { units } });
       if (res.statusCode !== 201) throw new Error(`pool: ${res.statusCode} ${res.body.slice(0, 300)}`);
@@ -82,6 +84,7 @@ export async function runParkLoadBench(opts: ParkLoadOptions): Promise<void> {
         if (u.unit.grai) grais.push(u.unit.grai);
       }
     }
+    if (grais.length !== pool.length) throw new Error(`pool: ${grais.length} of ${pool.length} drums have a GRAI`);
     await ctx.sequencer.idle();
     const count = async () => Number((await ctx.db.sql.query<{ n: string }>('SELECT size::text AS n FROM ledger_head'))[0].n);
     const healthz = await autocannon({ url: `${base}/healthz`, connections: opts.connections, duration: Math.min(10, opts.seconds) });
