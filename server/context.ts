@@ -1,7 +1,7 @@
 // Everything a running hazledger holds: database, checkpoint key, sequencer and reader.
 // Built once by main.ts (or a test), handed to the app, closed on shutdown.
 import { LedgerReader } from '../ledger/store/reader.js';
-import { initLog, LogRollbackError, Sequencer, type BatchReport } from '../ledger/store/sequencer.js';
+import { initLog, LogRollbackError, Sequencer, SigningRefusedError, type BatchReport } from '../ledger/store/sequencer.js';
 import { LATEST_CHECKPOINT_FILE, LatestCheckpointFile } from './latest-checkpoint.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/open.js';
@@ -46,6 +46,9 @@ export interface ContextHooks {
   onFinding?: (message: string) => void;
 }
 
+/** How long a witness may take to answer the probe at start before sealing begins without its word. */
+const WITNESS_PROBE_MS = 3_000;
+
 /** HAZLEDGER_CRASH_IN_BATCH (reliability tests): die mid-batch, the transaction uncommitted, as a power cut would. */
 function crashPoint(probability: number, size: number): void {
   if (Math.random() >= probability) return;
@@ -63,28 +66,40 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     const live = new LiveHub(db.sql);
     const { onDemo, onFinding, ...sequencerHooks } = hooks;
     let findings: FindingEngine | undefined;
-    // A finding for the regulators, about the log itself (no subject).
-    const raiseForAuthorities = (finding: (authorities: string[]) => NewFinding) =>
+    // A finding for the regulators, about the log itself (no subject). One seen at start, before
+    // the registry is seeded and the finding engine runs, waits for them.
+    type AboutTheLog = (authorities: string[]) => NewFinding;
+    const early: AboutTheLog[] = [];
+    const raiseForAuthorities = (finding: AboutTheLog): void => {
+      if (!findings) return void early.push(finding);
       void db.sql
         .query<{ id: string }>(`SELECT id FROM organisations WHERE kind = 'authority' ORDER BY id`)
         .then((rows) => findings?.raise([finding(rows.map((r) => r.id))]))
         .catch((err: Error) => console.error(`findings: ${err.message}`));
+    };
     const w = (witnessing = new Witnessing({
       sql: db.sql,
       witnesses: config.witnesses,
       onError: (e) => {
         if (!(e instanceof WitnessConflictError)) return console.error(`witness ${e.witness}: ${e.message}`);
-        // A split view, rollback or rewrite seen by a witness.
+        // A split view, rollback or rewrite seen by a witness: say so, and sign nothing more that
+        // the witness could not accept until it cosigns again (the right database put back).
         raiseForAuthorities((orgs) => witnessConflictFinding(e, orgs));
+        sequencer?.refuse(e.witness, new SigningRefusedError(`${e.message}: refusing to sign until it cosigns this log's checkpoint again`));
       },
+      onCosigned: (_name, _size, url) => sequencer?.allow(url),
     }));
     const latest = new LatestCheckpointFile(config.dataDir);
+    let lastRefusal: string | undefined;
     sequencer = new Sequencer(db.sql, key.signer, {
       maxBatch: config.maxBatch,
       ...sequencerHooks,
       known: latest.read(),
       onCheckpoint: (note) => latest.save(note),
       onError: (e) => {
+        // A refusal is retried every few seconds: report it once, not at every retry.
+        if (e instanceof SigningRefusedError && e.message === lastRefusal) return;
+        lastRefusal = e instanceof SigningRefusedError ? e.message : undefined;
         sequencerHooks.onError?.(e);
         // The database lost checkpoints the log signed: refuse to sign (the sequencer does), and say so.
         if (e instanceof LogRollbackError) raiseForAuthorities((orgs) => rollbackFinding(e, orgs, LATEST_CHECKPOINT_FILE));
@@ -96,6 +111,9 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
         w.notify();
       },
     });
+    // Before the first batch: a witness that has seen more of this log than the database holds
+    // (the whole data directory restored from a backup, the log's own memory with it) stops signing.
+    await w.probe(WITNESS_PROBE_MS);
     // With the demo history on, the registry is dated the day before the history begins.
     const now = new Date();
     const plan = config.demo ? buildPlan(config.demoSeed) : undefined;
@@ -119,6 +137,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
         onQueued: () => webhooks.kick(),
       });
       findings.start();
+      early.splice(0).forEach(raiseForAuthorities);
     }
     const seq = sequencer;
     return {

@@ -2,6 +2,7 @@
 // 5xx bodies say nothing about the inside.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { EntryError } from '../ledger/entry.js';
+import { SigningRefusedError } from '../ledger/store/sequencer.js';
 import { DomainError } from './custody/errors.js';
 import { IdentifierError } from './units/identifiers/errors.js';
 
@@ -55,6 +56,11 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (err instanceof DomainError) return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
     if (err instanceof EntryError) return sendProblem(reply, new Problem(400, 'MALFORMED_ENTRY', 'Bad request', err.message), req.url);
     if (err instanceof IdentifierError) return sendProblem(reply, new Problem(422, err.code, 'Unprocessable step', err.message), req.url);
+    if (err instanceof SigningRefusedError) {
+      // The log refuses to sign (rolled back, or a witness holds more): the step is not taken.
+      req.log.error({ err }, 'the log refuses to sign');
+      return sendProblem(reply, new Problem(503, 'LEDGER_HALTED', 'The log is not sealing', `${err.message}; the step is not sealed`), req.url);
+    }
     if (err.validation) return sendProblem(reply, new Problem(400, 'VALIDATION_FAILED', 'Invalid request', err.message), req.url);
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

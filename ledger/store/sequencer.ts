@@ -81,6 +81,8 @@ export class Sequencer {
   private head?: CompactRange;
   /** The latest checkpoint this log is known to have signed: the database must still hold it. */
   private known?: { size: number; note: string };
+  /** Why signing is refused, by who said so (a witness holding a view this log does not extend). */
+  private refusals = new Map<string, SigningRefusedError>();
 
   constructor(
     private readonly sql: Sql,
@@ -124,6 +126,15 @@ export class Sequencer {
     });
   }
 
+  /** Sign nothing until `allow(source)`: `source` holds evidence this log's history is not the one it published. */
+  refuse(source: string, why: SigningRefusedError): void {
+    this.refusals.set(source, why);
+  }
+
+  allow(source: string): void {
+    if (this.refusals.delete(source) && this.refusals.size === 0) this.drainIntake();
+  }
+
   /** Seal what is in intake now (at start, and after an outage). */
   drainIntake(): void {
     this.intakePending = true;
@@ -157,8 +168,9 @@ export class Sequencer {
         } catch (e) {
           const err = e as Error;
           for (const w of batch) w.reject(err);
-          if (err instanceof LogRollbackError) {
-            // Nothing will be sealed on this database: answer the waiting steps instead of hanging.
+          const refused = err instanceof SigningRefusedError;
+          if (refused) {
+            // Nothing will be sealed until an operator steps in: answer the waiting steps instead of hanging.
             for (const w of this.intakeWaiters.values()) w.reject(err);
             this.intakeWaiters.clear();
           }
@@ -166,7 +178,7 @@ export class Sequencer {
           // Intake rows are durable and stay in intake: try them again in a moment. Their
           // waiters keep waiting; nothing acknowledged is ever dropped.
           this.intakePending = true;
-          if (!this.closed) this.retry = setTimeout(() => this.kick(), 1000);
+          if (!this.closed) this.retry = setTimeout(() => this.kick(), refused ? REFUSED_RETRY_MS : 1000);
           break;
         }
       }
@@ -203,6 +215,8 @@ export class Sequencer {
         // The head is cached between batches; the write below only lands if the head row still
         // has the size it was computed from, so another writer can never be overtaken.
         const head = (this.head ??= await this.lockKnownHead(tx)).clone();
+        const [refusal] = this.refusals.values();
+        if (refusal) throw refusal;
         const intake = room > 0 ? await readIntake(tx, room) : [];
         if (room > 0 && intake.length === room) this.intakePending = true; // there may be more
         const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
@@ -269,12 +283,22 @@ export class Sequencer {
   }
 }
 
+/** A refused batch is tried again this much later (the database may have been put right meanwhile). */
+const REFUSED_RETRY_MS = 10_000;
+
 /**
- * The database no longer holds the latest checkpoint this log signed: it was restored from an
- * older backup or rewritten. Sealing on it would sign a tree inconsistent with checkpoints that
- * witnesses and inspectors hold, so the sequencer refuses until an operator steps in.
+ * Signing would produce a tree inconsistent with checkpoints that witnesses and inspectors hold:
+ * the sequencer refuses until an operator steps in.
  */
-export class LogRollbackError extends Error {
+export class SigningRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SigningRefusedError';
+  }
+}
+
+/** The database no longer holds the latest checkpoint this log signed: it was restored from an older backup or rewritten. */
+export class LogRollbackError extends SigningRefusedError {
   constructor(
     readonly knownSize: number,
     readonly databaseSize: number,

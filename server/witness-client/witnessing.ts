@@ -15,7 +15,8 @@ export interface WitnessingOptions extends ClientOptions {
   witnesses: readonly WitnessEndpoint[];
   /** Delay after the first failure, doubled after each further one up to the cap (ms). */
   backoff?: { firstMs: number; maxMs: number };
-  onCosigned?: (witness: string, size: number) => void;
+  /** A cosignature kept: `witness` is the key's name, `url` its submission prefix (as in errors). */
+  onCosigned?: (witness: string, size: number, url: string) => void;
   /** Every failure; a WitnessConflictError is a split-view finding. Default: a line on stderr. */
   onError?: (e: WitnessError) => void;
 }
@@ -70,11 +71,24 @@ class PeerLoop {
     clearTimeout(this.timer);
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Submit the current checkpoint even if this witness already cosigned it, and wait for the
+   * answer: at start, before anything is signed, it tells whether the witness has seen more of
+   * this log than the database holds (a whole data directory restored from a backup).
+   */
+  async probe(timeoutMs: number): Promise<void> {
+    await this.settled();
+    if (this.stopped) return;
+    this.running = this.run({ force: true, timeoutMs }).finally(() => (this.running = undefined));
+    await this.running;
+  }
+
+  private async run(how: { force?: boolean; timeoutMs?: number } = {}): Promise<void> {
     try {
       do {
         this.dirty = false;
-        await this.once();
+        await this.once(how);
+        how = {};
       } while (this.dirty && !this.stopped);
       this.failures = 0;
       this.nextAt = 0;
@@ -90,16 +104,16 @@ class PeerLoop {
     }
   }
 
-  private async once(): Promise<void> {
+  private async once({ force = false, timeoutMs = this.opts.timeoutMs }: { force?: boolean; timeoutMs?: number }): Promise<void> {
     const { reader, store } = this.w;
     let head = await reader.head();
-    if (head.size === 0) return;
+    if (head.size === 0 && !force) return;
     const keyIdHex = Buffer.from(this.peer.key.keyId).toString('hex');
     if (this.known === undefined) {
       this.cosignedUpTo = await store.lastSize(this.peer.key.name, keyIdHex);
       this.known = this.cosignedUpTo ?? 0;
     }
-    if (this.cosignedUpTo === head.size) return;
+    if (this.cosignedUpTo === head.size && !force) return;
     let old = this.known;
     for (let round = 0; round < MAX_SIZE_ROUNDS; round++) {
       if (old > head.size) head = await reader.head(); // another process may have sealed further
@@ -108,14 +122,14 @@ class PeerLoop {
           `witness ${this.peer.key.name} holds size ${old} of this log, which has only ${head.size} entries`, 409);
       }
       const proof = old === 0 || old === head.size ? [] : (await reader.consistency(old, head.size)).path;
-      const r = await addCheckpoint(this.peer, { oldSize: old, proof, checkpoint: head.checkpoint }, this.opts);
+      const r = await addCheckpoint(this.peer, { oldSize: old, proof, checkpoint: head.checkpoint }, { ...this.opts, timeoutMs });
       if (r.kind === 'stale-old') {
         old = this.known = r.witnessSize;
         continue;
       }
       await store.add(head.size, r.cosignature);
       this.known = this.cosignedUpTo = head.size;
-      this.opts.onCosigned?.(this.peer.key.name, head.size);
+      this.opts.onCosigned?.(this.peer.key.name, head.size, this.peer.url);
       return;
     }
     throw new WitnessUnavailableError(this.peer.url, `the witness's size kept changing (${MAX_SIZE_ROUNDS} answers 409)`);
@@ -136,6 +150,11 @@ export class Witnessing {
   /** Submit the current checkpoint to every witness (at start: catch up). */
   start(): void {
     this.notify();
+  }
+
+  /** Ask every witness now, whatever this log believes they hold; failures go to onError as usual. */
+  async probe(timeoutMs: number): Promise<void> {
+    await Promise.all(this.peers.map((p) => p.probe(timeoutMs)));
   }
 
   /** A new checkpoint was signed. Returns at once; the submissions run in the background. */
