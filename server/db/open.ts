@@ -1,16 +1,11 @@
 // Opens the configured database — PostgreSQL through `pg` when a URL is given, otherwise the
 // embedded PGlite — and applies the drizzle-kit migrations before anything else touches it.
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Row, Sql } from '../../ledger/store/sql.js';
-import { lockDataDir } from './lock.js';
 
 export const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -27,13 +22,16 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 16) : openPglite(opts.dataDir);
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 16);
+  // PGlite (its WebAssembly PostgreSQL, some 30 MB) is only loaded when it is the database.
+  const { openPglite } = await import('./open-pglite.js');
+  return openPglite(opts.dataDir);
 }
 
 type Queryable = { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
 type PgQueryable = { query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: unknown[] }> };
 
-function wrap(driver: Sql['driver'], q: Queryable, transaction: Sql['transaction']): Sql {
+export function wrap(driver: Sql['driver'], q: Queryable, transaction: Sql['transaction']): Sql {
   const query =
     driver === 'postgres'
       ? async (text: string, values?: unknown[], name?: string) => (await (q as unknown as PgQueryable).query({ text, values, name })).rows
@@ -41,7 +39,7 @@ function wrap(driver: Sql['driver'], q: Queryable, transaction: Sql['transaction
   return { driver, query: query as Sql['query'], transaction };
 }
 
-const noNesting: Sql['transaction'] = () => Promise.reject(new Error('nested transactions are not supported'));
+export const noNesting: Sql['transaction'] = () => Promise.reject(new Error('nested transactions are not supported'));
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
@@ -77,30 +75,4 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     }
   };
   return { sql: wrap('postgres', pool, transaction), close: () => pool.end() };
-}
-
-async function openPglite(dataDir?: string): Promise<Database> {
-  let release = () => {};
-  let db: PGlite;
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    release = lockDataDir(dataDir);
-    try {
-      db = await PGlite.create(join(dataDir, 'pglite'));
-    } catch (e) {
-      release();
-      throw e;
-    }
-  } else {
-    db = await PGlite.create();
-  }
-  await migratePglite(drizzlePglite(db), { migrationsFolder: MIGRATIONS });
-  const transaction: Sql['transaction'] = (fn) => db.transaction((tx) => fn(wrap('pglite', tx, noNesting)));
-  return {
-    sql: wrap('pglite', db, transaction),
-    close: async () => {
-      await db.close();
-      release();
-    },
-  };
 }
