@@ -1,9 +1,9 @@
 // The manifests of the inspector's region, newest first; each opens its chain.
-import { Loading, ManifestState, ProblemBox } from '../../components/ui.tsx';
+import { ManifestTable, orgColumn } from '../../components/manifest-table.tsx';
+import { Listing } from '../../components/table.tsx';
 import { useLoad } from '../../hooks.ts';
-import { fmtDate, t } from '../../i18n/index.ts';
-import { loadRegistry, orgName } from '../../registry.ts';
-import { Link } from '../../router.tsx';
+import { t } from '../../i18n/index.ts';
+import { loadRegistry } from '../../registry.ts';
 import { inspections } from './api.ts';
 
 export function ManifestsPage() {
@@ -12,39 +12,15 @@ export function ManifestsPage() {
   return (
     <section>
       <h1>{t('man.title')}</h1>
-      <Loading when={list.loading} />
-      <ProblemBox error={list.error} />
-      {list.data && list.data.length === 0 && <p class="muted">{t('app.empty')}</p>}
-      {list.data && list.data.length > 0 && (
-        <table class="manifests">
-          <thead>
-            <tr>
-              <th>{t('man.number')}</th>
-              <th>{t('man.state')}</th>
-              <th>{t('insp.producer')}</th>
-              <th>{t('man.receiver')}</th>
-              <th class="num">{t('man.units')}</th>
-              <th>{t('man.planned')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((m) => (
-              <tr key={m.id} data-manifest={m.id}>
-                <td class="mono">
-                  <Link href={`/inspector/manifests/${encodeURIComponent(m.id)}`}>{m.number}</Link>
-                </td>
-                <td>
-                  <ManifestState state={m.state} />
-                </td>
-                <td>{orgName(reg.data, m.producerOrgId)}</td>
-                <td>{orgName(reg.data, m.receiverOrgId)}</td>
-                <td class="num">{m.unitIds.length}</td>
-                <td>{fmtDate(m.plannedDate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Listing load={list} items={list.data}>
+        {(rows) => (
+          <ManifestTable
+            manifests={rows}
+            href={(m) => `/inspector/manifests/${encodeURIComponent(m.id)}`}
+            columns={[orgColumn(t('insp.producer'), reg.data, (m) => m.producerOrgId), orgColumn(t('man.receiver'), reg.data, (m) => m.receiverOrgId)]}
+          />
+        )}
+      </Listing>
     </section>
   );
 }

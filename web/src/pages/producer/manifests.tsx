@@ -1,10 +1,12 @@
 // The organisation's transfer manifests: state, parties, who acts next; sign a draft here.
 import { useState } from 'preact/hooks';
 import { manifests } from '../../api.ts';
-import { Loading, ManifestState, Notice, ProblemBox } from '../../components/ui.tsx';
+import { ManifestTable, orgColumn } from '../../components/manifest-table.tsx';
+import { Listing } from '../../components/table.tsx';
+import { Notice } from '../../components/ui.tsx';
 import { useLoad } from '../../hooks.ts';
-import { fmtDate, fmtDateTime, t } from '../../i18n/index.ts';
-import { loadRegistry, orgName } from '../../registry.ts';
+import { fmtDateTime, t } from '../../i18n/index.ts';
+import { loadRegistry } from '../../registry.ts';
 import { Link } from '../../router.tsx';
 import { Legs, mySignature, NextTurns, SignButton } from './manifest-parts.tsx';
 
@@ -25,39 +27,17 @@ export function ManifestsPage() {
         </button>
       </div>
       <Notice>{notice}</Notice>
-      <Loading when={list.loading} />
-      <ProblemBox error={list.error} />
-      {list.data && list.data.length === 0 && <p class="muted">{t('app.empty')}</p>}
-      {list.data && list.data.length > 0 && (
-        <table class="manifests">
-          <thead>
-            <tr>
-              <th>{t('man.number')}</th>
-              <th>{t('man.state')}</th>
-              <th>{t('man.receiver')}</th>
-              <th>{t('man.legs')}</th>
-              <th class="num">{t('man.units')}</th>
-              <th>{t('man.planned')}</th>
-              <th>{t('man.created')}</th>
-              <th>{t('man.next')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((m) => (
-              <tr key={m.id} data-manifest={m.id}>
-                <td class="mono">{m.number}</td>
-                <td>
-                  <ManifestState state={m.state} />
-                </td>
-                <td>{orgName(reg.data, m.receiverOrgId)}</td>
-                <td>
-                  <Legs legs={m.legs} reg={reg.data} />
-                </td>
-                <td class="num">{m.unitIds.length}</td>
-                <td>{fmtDate(m.plannedDate)}</td>
-                <td>{fmtDateTime(m.createdAt)}</td>
-                <td>
-                  {mySignature(m) ? (
+      <Listing load={list} items={list.data}>
+        {(rows) => (
+          <ManifestTable
+            manifests={rows}
+            columns={[orgColumn(t('man.receiver'), reg.data, (m) => m.receiverOrgId), { head: t('man.legs'), cell: (m) => <Legs legs={m.legs} reg={reg.data} /> }]}
+            more={[
+              { head: t('man.created'), cell: (m) => fmtDateTime(m.createdAt) },
+              {
+                head: t('man.next'),
+                cell: (m) =>
+                  mySignature(m) ? (
                     <SignButton
                       manifest={m}
                       label={t('man.sign')}
@@ -68,13 +48,12 @@ export function ManifestsPage() {
                     />
                   ) : (
                     <NextTurns next={m.next} reg={reg.data} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Listing>
     </section>
   );
 }

@@ -2,11 +2,14 @@
 // the storage limit, found with the API's storedLongerThanDays filter. Pick drums to send.
 import { useState } from 'preact/hooks';
 import { units } from '../../api.ts';
-import { Loading, ProblemBox, value } from '../../components/ui.tsx';
+import { DrumTable, netColumn, PickedCount, usePicked } from '../../components/drum-table.tsx';
+import { Listing } from '../../components/table.tsx';
+import { value } from '../../components/ui.tsx';
 import { useLoad } from '../../hooks.ts';
-import { fmtDateTime, fmtKg, t } from '../../i18n/index.ts';
+import { fmtDateTime, t } from '../../i18n/index.ts';
 import { loadRegistry, siteName } from '../../registry.ts';
-import { Link, navigate } from '../../router.tsx';
+import { navigate } from '../../router.tsx';
+import type { Unit } from '../../types.ts';
 
 /** Warn this many days before the limit. */
 const SOON_DAYS = 30;
@@ -29,11 +32,11 @@ export function StoragePage() {
   const [wasteCode, setWasteCode] = useState('');
   const [siteId, setSiteId] = useState('');
   const [onlyOverdue, setOnlyOverdue] = useState(false);
-  const [picked, setPicked] = useState<string[]>([]);
+  const pick = usePicked();
   const data = useLoad(() => loadStorage(wasteCode, siteId), [wasteCode, siteId]);
   const d = data.data;
   const rows = d ? d.stored.filter((u) => !onlyOverdue || d.overdue.has(u.id)) : [];
-  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  const late = (u: Unit) => (d!.overdue.has(u.id) ? 'overdue' : d!.soon.has(u.id) ? 'soon' : '');
   const days = (at: string | null) => (at ? Math.floor((Date.now() - new Date(at).getTime()) / DAY) : 0);
 
   return (
@@ -69,58 +72,35 @@ export function StoragePage() {
         <button type="button" onClick={data.reload}>
           {t('app.refresh')}
         </button>
-        <span class="spacer" />
-        <span class="muted">{t('units.selected', { n: picked.length })}</span>
-        <button type="button" class="primary draft-selected" disabled={picked.length === 0} onClick={() => navigate(`/producer/manifests/new?units=${picked.join(',')}`)}>
+        <PickedCount n={pick.ids.length} />
+        <button type="button" class="primary draft-selected" disabled={pick.ids.length === 0} onClick={() => navigate(`/producer/manifests/new?units=${pick.ids.join(',')}`)}>
           {t('storage.draft')}
         </button>
       </div>
-      <Loading when={data.loading} />
-      <ProblemBox error={data.error} />
-      {d && rows.length === 0 && <p class="muted">{t('app.empty')}</p>}
-      {rows.length > 0 && (
-        <table class="storage">
-          <thead>
-            <tr>
-              <th />
-              <th>{t('col.hjCode')}</th>
-              <th>{t('col.wasteCode')}</th>
-              <th>{t('col.name')}</th>
-              <th class="num">{t('col.net')}</th>
-              <th>{t('col.bay')}</th>
-              <th>{t('col.stored')}</th>
-              <th class="num">{t('col.days')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((u) => {
-              const late = d!.overdue.has(u.id) ? 'overdue' : d!.soon.has(u.id) ? 'soon' : '';
-              return (
-                <tr key={u.id} data-unit={u.id} class={late}>
-                  <td>
-                    <input type="checkbox" aria-label={u.hjCode} checked={picked.includes(u.id)} onChange={() => toggle(u.id)} />
-                  </td>
-                  <td>
-                    <Link href={`/producer/units/${u.id}`} class="mono">
-                      {u.hjCode}
-                    </Link>
-                  </td>
-                  <td class="mono">{u.wasteCode}</td>
-                  <td>{u.name}</td>
-                  <td class="num">{fmtKg(u.netKg)}</td>
-                  <td>
+      <Listing load={data} items={d && rows}>
+        {(drums) => (
+          <DrumTable
+            class="storage"
+            drums={drums}
+            pick={pick}
+            rowClass={late}
+            columns={[
+              netColumn(),
+              {
+                head: t('col.bay'),
+                cell: (u) => (
+                  <>
                     {siteName(d!.reg, u.storageSiteId)} · {u.storageBay}
-                  </td>
-                  <td>{fmtDateTime(u.storedAt)}</td>
-                  <td class="num">{t('units.days', { n: days(u.storedAt) })}</td>
-                  <td>{late && <span class={`badge ${late}`}>{t(late === 'overdue' ? 'storage.overdue' : 'storage.soon')}</span>}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+                  </>
+                ),
+              },
+              { head: t('col.stored'), cell: (u) => fmtDateTime(u.storedAt) },
+              { head: t('col.days'), num: true, cell: (u) => t('units.days', { n: days(u.storedAt) }) },
+              { cell: (u) => late(u) && <span class={`badge ${late(u)}`}>{t(late(u) === 'overdue' ? 'storage.overdue' : 'storage.soon')}</span> },
+            ]}
+          />
+        )}
+      </Listing>
     </section>
   );
 }

@@ -1,13 +1,34 @@
 // The producer's steps on one drum: bind its tag, weigh it, store it, take it out of storage.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { devices, units } from '../../api.ts';
 import { Field, Notice, ProblemBox, value } from '../../components/ui.tsx';
-import { useStep } from '../../hooks.ts';
+import { type StepAction, useStep } from '../../hooks.ts';
 import { fmtKg, t } from '../../i18n/index.ts';
 import type { Registry } from '../../registry.ts';
 import type { Unit, UnitStep } from '../../types.ts';
 
 type Done = (r: UnitStep) => void;
+
+/** A step's card: its title, fields, the step's problem, a notice once done, and the submit button. */
+function StepForm(props: { class: string; title: string; submit: string; step: StepAction; error?: unknown; ok?: string; onSubmit: () => void; children: ComponentChildren }) {
+  const { step } = props;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    props.onSubmit();
+  };
+  return (
+    <form class={`card step ${props.class}`} onSubmit={submit}>
+      <h3>{props.title}</h3>
+      {props.children}
+      <ProblemBox error={props.error ?? step.error} />
+      <Notice>{props.ok}</Notice>
+      <button type="submit" disabled={step.busy}>
+        {props.submit}
+      </button>
+    </form>
+  );
+}
 
 /** How long the tag form waits for a reader, and how often it asks. */
 const READ_FOR_MS = 60_000;
@@ -65,8 +86,7 @@ export function TagForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
     }
   };
 
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     stopReading.current?.();
     void step.run(async (eventId) => {
       const r = await units.tag(unit.id, eventId, epc.trim().toUpperCase());
@@ -77,8 +97,7 @@ export function TagForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
     });
   };
   return (
-    <form class="card step tag-form" onSubmit={submit}>
-      <h3>{t('unit.tag')}</h3>
+    <StepForm class="tag-form" title={t('unit.tag')} submit={t('unit.bind')} step={step} error={readError} ok={ok} onSubmit={submit}>
       <Field label={t('unit.epc')}>
         <input name="epc" class="mono" required maxLength={64} pattern="[0-9A-Fa-f]{24}" placeholder="3315…" value={epc} onInput={(e) => setEpc(value(e))} />
       </Field>
@@ -95,12 +114,7 @@ export function TagForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
         </p>
       )}
       {readNote && <p class="tag-read muted">{readNote}</p>}
-      <ProblemBox error={readError ?? step.error} />
-      <Notice>{ok}</Notice>
-      <button type="submit" disabled={step.busy}>
-        {t('unit.bind')}
-      </button>
-    </form>
+    </StepForm>
   );
 }
 
@@ -112,8 +126,7 @@ export function WeighForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
   const [tare, setTare] = useState(unit.tareKg ?? '');
   const [ok, setOk] = useState('');
   const net = KG.test(gross) && KG.test(tare) ? Number(gross) - Number(tare) : null;
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     void step.run(async (eventId) => {
       const r = await units.weigh(unit.id, eventId, gross.trim(), tare.trim());
       setOk(t('unit.weighed', { kg: fmtKg(r.unit.netKg) }));
@@ -122,8 +135,7 @@ export function WeighForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
     });
   };
   return (
-    <form class="card step weigh-form" onSubmit={submit}>
-      <h3>{t('unit.weigh')}</h3>
+    <StepForm class="weigh-form" title={t('unit.weigh')} submit={t('unit.record')} step={step} ok={ok} onSubmit={submit}>
       <Field label={t('unit.gross')}>
         <input name="grossKg" inputMode="decimal" required pattern="(0|[1-9]\d{0,6})(\.\d{1,3})?" value={gross} onInput={(e) => setGross(value(e))} />
       </Field>
@@ -133,12 +145,7 @@ export function WeighForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
       <p class="muted net-preview">
         {t('unit.net')}: {net === null ? '—' : fmtKg(net.toFixed(3))}
       </p>
-      <ProblemBox error={step.error} />
-      <Notice>{ok}</Notice>
-      <button type="submit" disabled={step.busy}>
-        {t('unit.record')}
-      </button>
-    </form>
+    </StepForm>
   );
 }
 
@@ -150,13 +157,11 @@ export function StoreForm({ unit, registry, onDone }: { unit: Unit; registry?: R
   useEffect(() => {
     if (!siteId && stores[0]) setSite(stores[0].id);
   }, [stores.length]);
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     void step.run(async (eventId) => onDone(await units.store(unit.id, eventId, siteId, bay.trim())));
   };
   return (
-    <form class="card step store-form" onSubmit={submit}>
-      <h3>{t('unit.store')}</h3>
+    <StepForm class="store-form" title={t('unit.store')} submit={t('unit.storeSubmit')} step={step} onSubmit={submit}>
       <Field label={t('unit.facility')}>
         <select name="siteId" required value={siteId} onChange={(e) => setSite(value(e))}>
           {stores.map((s) => (
@@ -169,31 +174,21 @@ export function StoreForm({ unit, registry, onDone }: { unit: Unit; registry?: R
       <Field label={t('unit.bay')}>
         <input name="bay" required maxLength={40} placeholder="A-01" value={bay} onInput={(e) => setBay(value(e))} />
       </Field>
-      <ProblemBox error={step.error} />
-      <button type="submit" disabled={step.busy}>
-        {t('unit.storeSubmit')}
-      </button>
-    </form>
+    </StepForm>
   );
 }
 
 export function RetrieveForm({ unit, onDone }: { unit: Unit; onDone: Done }) {
   const step = useStep();
   const [reason, setReason] = useState('');
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     void step.run(async (eventId) => onDone(await units.retrieve(unit.id, eventId, reason.trim() || undefined)));
   };
   return (
-    <form class="card step retrieve-form" onSubmit={submit}>
-      <h3>{t('unit.retrieve')}</h3>
+    <StepForm class="retrieve-form" title={t('unit.retrieve')} submit={t('unit.retrieveSubmit')} step={step} onSubmit={submit}>
       <Field label={t('unit.reason')}>
         <input name="reason" maxLength={200} value={reason} onInput={(e) => setReason(value(e))} />
       </Field>
-      <ProblemBox error={step.error} />
-      <button type="submit" disabled={step.busy}>
-        {t('unit.retrieveSubmit')}
-      </button>
-    </form>
+    </StepForm>
   );
 }
