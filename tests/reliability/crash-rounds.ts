@@ -1,4 +1,4 @@
-// The server-crash scenario shared by the PGlite and PostgreSQL test files: the real server under
+// The server-crash scenario of server-crash.test.ts, on either driver: the real server under
 // write load from concurrent HTTP clients, SIGKILLed at random points, restarted, and checked
 // after every restart.
 import { expect } from 'vitest';

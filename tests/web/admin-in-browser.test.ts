@@ -3,7 +3,7 @@
 // and enrolled (the downloaded private key then signs the device's readings, the old one no
 // longer does), a proof for another device refused as problem+json, the registry, English.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signReading, type Reading } from '../../devices/gateway/reading.js';
 import { reportedHealth } from '../../server/readings/health.js';
@@ -11,10 +11,9 @@ import { takeReading } from '../../server/readings/ingest.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { Client } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
 import { sharedWebBuild } from '../helpers/web-build.js';
 import { DRIVERS } from '../helpers/databases.js';
-import { openFront, type Front } from './front.js';
+import { openWebWorld, type Front, type WebWorld } from './front.js';
 import { weighbridgeReading } from './operator-load.js';
 
 // The PostgreSQL server when the run has one (TEST_DATABASE_URL), PGlite otherwise.
@@ -22,13 +21,12 @@ const driver = DRIVERS.at(-1)!;
 const DEVICE = 'dev-lvxun-rfid';
 
 describe(`the admin in the browser (${driver})`, () => {
-  let outDir = '';
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let page: Page;
   let api: Client;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const row = (id: string) => page.locator(`table.devices tr[data-device="${id}"]`);
   let seq = 1;
   const tagReading = async (jwk: Parameters<typeof signReading>[1]) => {
@@ -37,27 +35,16 @@ describe(`the admin in the browser (${driver})`, () => {
   };
 
   beforeAll(async () => {
-    const built = sharedWebBuild().then((dir) => (outDir = dir));
+    const built = sharedWebBuild(); // while the data is made; openWebWorld then finds it built
     opened = await openTestApp(driver);
     await weighbridgeReading(opened.ctx, '15600'); // dev-dongxin-wb is heard from; the others are silent
     await reportedHealth(opened.ctx.db.sql, 'dev-dongxin-wb', { device: 'dev-dongxin-wb', frames: 1200, errors: { BAD_CHECKSUM: 3, JUNK: 1 }, link: 'up' });
     await built;
-    front = await openFront(opened.app, outDir);
+    world = await openWebWorld(opened, { acceptDownloads: true });
+    ({ front, page, errors } = world);
     api = await Client.as(opened.app, 'admin');
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-  });
+  afterAll(() => (world ?? opened)?.close());
 
   it('logs in and sees every device\'s health, the silent ones marked', async () => {
     await page.goto(`${front.base}/`);

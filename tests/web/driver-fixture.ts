@@ -5,57 +5,34 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { expect } from 'vitest';
 import { fromUtf8 } from '../../ledger/index.js';
 import { decodeGrai96, encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId } from '../helpers/api.js';
-import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { sharedWebBuild } from '../helpers/web-build.js';
+import { openTestApp } from '../helpers/app.js';
+import { PHONE } from '../helpers/browser.js';
 import { DRIVERS } from '../helpers/databases.js';
 import { leg } from '../helpers/park.js';
-import { openFront, type Front } from './front.js';
+import { openWebWorld, type WebWorld } from './front.js';
 
-export interface DriverWorld {
-  opened: TestApp;
-  front: Front;
-  browser: Browser;
-  context: BrowserContext;
-  page: Page;
+export interface DriverWorld extends WebWorld {
   producer: Client;
   driver: Client;
   driver2: Client;
-  /** Errors the page logged: each test ends expecting none. */
-  errors: string[];
   dir: string;
-  close(): Promise<void>;
 }
 
 export async function openDriverWorld(chromiumArgs: (dir: string) => string[] = () => []): Promise<DriverWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'hz-driver-'));
-  const outDir = await sharedWebBuild();
   const opened = await openTestApp(DRIVERS.at(-1)!);
-  const front = await openFront(opened.app, outDir);
   const [producer, driver, driver2] = await Promise.all((['producer', 'driver', 'driver2'] as const).map((w) => Client.as(opened.app, w)));
-  const browser = await launchChromium(chromiumArgs(dir));
-  // A phone: small screen, touch, China Standard Time.
-  const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // requests refused while offline are logged by the browser itself
-    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) errors.push(m.text());
-  });
+  // A phone in China Standard Time; requests refused while offline are not the page's errors.
+  const world = await openWebWorld(opened, PHONE, { chromiumArgs: chromiumArgs(dir) });
   return {
-    opened, front, browser, context, page, producer, driver, driver2, errors, dir,
+    ...world, producer, driver, driver2, dir,
     async close() {
-      await browser.close();
-      await front.close();
-      await opened.close();
+      await world.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,47 +3,31 @@
 // ledger indices; the evidence bundle verified in the browser by ledger/ (green), the same bundle
 // altered on its way turns it red naming the broken check; the bundle downloads and verifies in
 // Node; the risk ranking and the pick list; the finding resolved with a note.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64, verifyEvidence, type EvidenceBundle } from '../../ledger/index.js';
-import { buildWeb } from '../../server/web-build.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
-import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
 import { leg, plateOf } from '../helpers/park.js';
-import type { Front } from './front.js';
-import { openLiveFront } from './live-front.js';
+import type { Front, WebWorld } from './front.js';
+import { openLiveWorld } from './live-front.js';
 
 describe('the inspector in the browser', () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'hz-web-'));
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let page: Page;
+  let errors: string[] = [];
   const as = new Map<Who, Client>();
-  const errors: string[] = [];
   let manifestId = '';
 
   beforeAll(async () => {
-    await buildWeb(outDir);
-    opened = await openTestApp('pglite', { findings: true });
-    front = await openLiveFront(opened, outDir);
+    world = await openLiveWorld({ findings: true }, { acceptDownloads: true, consoleErrors: false });
+    ({ opened, front, page, errors } = world);
     for (const w of ['producer', 'driver', 'inspector'] as Who[]) as.set(w, await Client.as(opened.app, w));
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-    rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   const step = async (who: Who, path: string, body: object) => {
     const res = await as.get(who)!.request('POST', path, { eventId: eventId(), ...body });

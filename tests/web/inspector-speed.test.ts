@@ -2,35 +2,28 @@
 // takes under 200 ms. The manifest is played through the API (registered, weighed, signed, picked
 // up, arrived, received); the page times the ledger/ verifier itself (performance.now around the
 // call, shown as data-verify-ms) and the figures are printed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../server/web-build.js';
 import { Client, eventId, registration, type Who } from '../helpers/api.js';
-import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
 import { leg, plateOf } from '../helpers/park.js';
-import type { Front } from './front.js';
-import { openLiveFront } from './live-front.js';
+import type { Front, WebWorld } from './front.js';
+import { openLiveWorld } from './live-front.js';
 
 const UNITS = 40;
 const RUNS = 5;
 
 describe('the inspector verifies a 40-unit manifest in the browser', () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'hz-web-'));
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let page: Page;
   let manifestId = '';
   let entries = 0;
 
   beforeAll(async () => {
-    await buildWeb(outDir);
-    opened = await openTestApp('pglite');
-    front = await openLiveFront(opened, outDir);
+    world = await openLiveWorld({}, { timezoneId: undefined }); // the machine's own time zone
+    ({ opened, front, page } = world);
     const as = new Map<Who, Client>();
     for (const w of ['producer', 'driver', 'operator', 'inspector'] as Who[]) as.set(w, await Client.as(opened.app, w));
     const step = async (who: Who, path: string, body: object) => {
@@ -49,16 +42,8 @@ describe('the inspector verifies a 40-unit manifest in the browser', () => {
     await step('operator', `/api/manifests/${manifestId}/receipt`, { decisions: ids.map((unitId) => ({ unitId, accept: true, grossKg: '118', tareKg: '18' })) });
     await opened.ctx.sequencer.idle();
     entries = (await as.get('inspector')!.request('GET', `/api/manifests/${manifestId}/evidence`)).json().entries.length;
-    browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-    page.setDefaultTimeout(15_000);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-    rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   it(`verifies it in under 200 ms (${RUNS} runs, each on a freshly fetched bundle)`, async () => {
     expect(entries).toBeGreaterThanOrEqual(UNITS * 4); // registered, weighed, loaded, received for each, and the manifest's own

@@ -5,28 +5,26 @@
 // load (scans each drum by EPC, by keyboard wedge and by QR URL, weighs by hand and from the scale,
 // refuses one drum with a reason, signs), records treatment (a method outside the licence refused
 // as problem+json first), and sends the refused drum back; each step checked through the API too.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../ledger/index.js';
 import { Client } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
 import { sharedWebBuild } from '../helpers/web-build.js';
 import { DRIVERS } from '../helpers/databases.js';
-import { openFront, type Front } from './front.js';
+import { openWebWorld, type Front, type WebWorld } from './front.js';
 import { gateSighting, loadOnItsWay, TANKER, VAN, weighbridgeReading } from './operator-load.js';
 
 // The PostgreSQL server when the run has one (TEST_DATABASE_URL), PGlite otherwise.
 const driver = DRIVERS.at(-1)!;
 
 describe(`the operator in the browser (${driver})`, () => {
-  let outDir = '';
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let page: Page;
   let api: Client;
-  const errors: string[] = [];
+  let errors: string[] = [];
   let tankerLoad: Awaited<ReturnType<typeof loadOnItsWay>>; // B: one drum, arrives on the wrong vehicle
   let load: Awaited<ReturnType<typeof loadOnItsWay>>; // A: three drums, on its van
   const card = (id: string) => page.locator(`article.truck[data-manifest="${id}"]`);
@@ -35,21 +33,14 @@ describe(`the operator in the browser (${driver})`, () => {
     (await opened.ctx.db.sql.query<{ body: Uint8Array }>('SELECT body FROM ledger_entries WHERE unit_id = $1 AND type = $2 ORDER BY idx', [unitId, type])).map((r) => JSON.parse(fromUtf8(r.body)));
 
   beforeAll(async () => {
-    const built = sharedWebBuild().then((dir) => (outDir = dir));
+    const built = sharedWebBuild(); // while the data is made; openWebWorld then finds it built
     opened = await openTestApp(driver, { findings: true });
     tankerLoad = await loadOnItsWay(opened.app, 1);
     load = await loadOnItsWay(opened.app, 3); // made last: the camera matches the van to this one
     await built;
-    front = await openFront(opened.app, outDir);
+    world = await openWebWorld(opened);
+    ({ front, page, errors } = world);
     api = await Client.as(opened.app, 'operator');
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
     // Real JPEGs, drawn by the browser, as the gate camera's pictures.
     await page.goto(`${front.base}/login`);
     const jpeg = async (colour: string) =>
@@ -69,11 +60,7 @@ describe(`the operator in the browser (${driver})`, () => {
     await gateSighting(opened.app, TANKER, await jpeg('#a62'));
     await opened.ctx.sequencer.idle();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-  });
+  afterAll(() => (world ?? opened)?.close());
 
   it('logs in and sees the incoming trucks: the van with its picture, plate and weighbridge reading; the tanker unclaimed', async () => {
     await page.fill('input[name=username]', 'operator');

@@ -2,51 +2,36 @@
 // bind a tag, weigh, store, see the storage ledger (with an overdue drum), draft and sign a
 // manifest; each step checked on the page and through the API. Then the language switch, the
 // problem+json errors, a wrong password, logout.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId, registration } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { sharedWebBuild } from '../helpers/web-build.js';
-import { openFront, type Front } from './front.js';
+import { openWebWorld, type Front, type WebWorld } from './front.js';
 
 const DAY = 86_400_000;
 /** HH:MM of an instant in China Standard Time (UTC+8 all year), as the page shows it there. */
 const cstTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(11, 16);
 
 describe('the producer in the browser', () => {
-  let outDir = '';
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let api: Client;
-  const errors: string[] = [];
+  let errors: string[] = [];
   let unitId = '';
   let oldId = '';
 
   beforeAll(async () => {
-    outDir = await sharedWebBuild();
     opened = await openTestApp('pglite');
-    front = await openFront(opened.app, outDir);
+    // a refused request (the wrong password's 401, a refused tag) is logged by the browser itself, not counted
+    world = await openWebWorld(opened);
+    ({ front, context, page, errors } = world);
     api = await Client.as(opened.app, 'producer');
-    browser = await launchChromium();
-    context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // a refused request (the wrong password's 401, a refused tag) is logged by the browser itself
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-  });
+  afterAll(() => (world ?? opened)?.close());
 
   const problem = () => page.locator('.problem').first();
 

@@ -3,7 +3,7 @@
 // and shown by GET /api/devices/unbound-tags to its organisation only; in headless Chromium the
 // producer clicks "read from a reader", a signed reading arrives over the /gateway websocket, the
 // EPC fills the form (with the reader named), and binding it works as typing it would.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signReading, type Reading } from '../../devices/gateway/reading.js';
@@ -11,9 +11,7 @@ import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { encodeGrai96, decodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { sharedWebBuild } from '../helpers/web-build.js';
-import { openFront, type Front } from './front.js';
+import { openWebWorld, type Front, type WebWorld } from './front.js';
 import { MAX_AGE_MS, MAX_PER_ORG, UnboundTags } from '../../server/readings/unbound-tags.js';
 
 const epcOf = (serial: number) => encodeGrai96({ companyPrefix: '6901234', assetType: '00017', serial });
@@ -41,14 +39,13 @@ describe('the unbound tag store', () => {
 });
 
 describe('binding a tag from a reader through the gateway', () => {
-  let outDir = '';
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
   let port = 0;
-  let browser: Browser;
   let page: Page;
   let producer: Client;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const seqs = new Map<string, number>();
 
   /** One signed tag reading of `device` over a raw websocket; resolves with the gateway's answer. */
@@ -74,26 +71,14 @@ describe('binding a tag from a reader through the gateway', () => {
   };
 
   beforeAll(async () => {
-    outDir = await sharedWebBuild();
     opened = await openTestApp('pglite');
     await opened.app.listen({ port: 0, host: '127.0.0.1' });
     port = (opened.app.server.address() as { port: number }).port;
-    front = await openFront(opened.app, outDir);
+    world = await openWebWorld(opened);
+    ({ front, page, errors } = world);
     producer = await Client.as(opened.app, 'producer');
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-  });
+  afterAll(() => (world ?? opened)?.close());
 
   it('shows an unbound read to its own organisation only, newest first, after `since`, and not once bound', async () => {
     const before = (await unbound(producer)).now;

@@ -2,36 +2,29 @@
 // where it is, when it was last seen, and the proof of its latest record verified in the browser
 // (red when the proof is bent); a problem report accepted and kept for the regulator. The JSON
 // answer and the report route themselves: tests/web/public-api.test.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from '../../ledger/index.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
-import { buildWeb } from '../../server/web-build.js';
 import { Client, eventId } from '../helpers/api.js';
-import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import type { Front } from './front.js';
-import { openLiveFront } from './live-front.js';
+import type { TestApp } from '../helpers/app.js';
+import type { Front, WebWorld } from './front.js';
+import { openLiveWorld } from './live-front.js';
 
 describe('the public QR page in the browser', () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'hz-web-'));
+  let world: WebWorld;
   let opened: TestApp;
   let front: Front;
-  let browser: Browser;
   let page: Page;
   let producer: Client;
   let inspector: Client;
   let grai = '';
   let unitId = '';
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    await buildWeb(outDir);
-    opened = await openTestApp('pglite');
-    front = await openLiveFront(opened, outDir);
+    world = await openLiveWorld({}, { consoleErrors: false });
+    ({ opened, front, page, errors } = world);
     producer = await Client.as(opened.app, 'producer');
     inspector = await Client.as(opened.app, 'inspector');
     const epc = encodeGrai96({ companyPrefix: '6901234', assetType: '00017', serial: 515151 });
@@ -41,18 +34,8 @@ describe('the public QR page in the browser', () => {
     const stored = await producer.request('POST', `/api/units/${unitId}/storage`, { eventId: eventId(), siteId: 'site-hengkang-store', bay: 'B-2' });
     expect(stored.statusCode).toBe(201);
     await opened.ctx.sequencer.idle();
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await opened?.close();
-    rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   it('shows the drum, where it is, when it was last seen, and its proof verified in the browser, without login', async () => {
     await page.goto(`${front.base}/8003/${grai}`);

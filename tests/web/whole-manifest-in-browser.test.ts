@@ -7,13 +7,13 @@
 // drum, accepts all, signs and records treatment (which closes the manifest); the inspector opens
 // the manifest's timeline, sees each entry's ledger index and verifies the evidence bundle (green).
 // After each role's part the API says the same as the page: states, and the sealed entries.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, fromUtf8, verifyEvidence, type EvidenceBundle } from '../../ledger/index.js';
 import { decodeGrai96, encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, openPage, PHONE, type PageOptions } from '../helpers/browser.js';
 import { plateOf } from '../helpers/park.js';
 import { sharedWebBuild } from '../helpers/web-build.js';
 import type { Front } from './front.js';
@@ -50,16 +50,8 @@ describe('a whole manifest through the four roles\' pages', () => {
   let number = '';
 
   /** A browser context of its own for one role, with its page's errors collected. */
-  async function roleContext(who: Who, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`${who} pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`${who}: ${m.text()}`);
-    });
-    pages.set(who, page);
-    return { context, page };
+  async function roleContext(who: Who, options: PageOptions = {}): Promise<void> {
+    pages.set(who, (await openPage(browser, { ...options, label: who, errors })).page);
   }
 
   async function logIn(who: Who, password: string): Promise<Page> {
@@ -96,8 +88,7 @@ describe('a whole manifest through the four roles\' pages', () => {
     for (const who of ['producer', 'driver', 'operator', 'inspector'] as Who[]) api.set(who, await Client.as(opened.app, who));
     browser = await launchChromium();
     await roleContext('producer');
-    // The driver's phone: small screen, touch.
-    await roleContext('driver', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    await roleContext('driver', PHONE); // the driver's phone
     await roleContext('operator');
     await roleContext('inspector');
   });
