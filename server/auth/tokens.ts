@@ -72,6 +72,11 @@ export class Tokens {
     }
   }
 
+  /** Log out: the refresh token can no longer be used (the access token lapses within its short life). */
+  async revoke(refreshToken: string): Promise<void> {
+    await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(refreshToken)]);
+  }
+
   /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const rows = await this.sql.query<{ person_id: string }>(

@@ -1,4 +1,4 @@
-// Login, refresh, who am I, and enrolling one's signing key.
+// Login, refresh, logout, who am I, and enrolling one's signing key.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { JWK } from 'jose';
@@ -52,6 +52,18 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
       if (e instanceof AuthError) throw unauthorised(e.message);
       throw e;
     }
+  });
+
+  app.post('/api/auth/logout', {
+    schema: {
+      tags: ['auth'],
+      description: 'Revoke a refresh token. Answers 204 whether or not it was still valid (it says nothing about tokens).',
+      body: Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, Strict),
+      response: { 204: Type.Null(), ...problems(400) },
+    },
+  }, async (req, reply) => {
+    await tokens.revoke((req.body as { refreshToken: string }).refreshToken);
+    return reply.code(204).send();
   });
 
   app.get('/api/me', {

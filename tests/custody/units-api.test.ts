@@ -42,6 +42,11 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect((await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'producer', password: 'nope' } })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'nope' } })).statusCode).toBe(401);
+    // Logging out revokes the refresh token in hand; the answer is the same for one already gone.
+    const logout = (token: string) => app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken: token } });
+    expect((await logout(refreshed.json().refreshToken)).statusCode).toBe(204);
+    expect((await logout(refreshed.json().refreshToken)).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: refreshed.json().refreshToken } })).statusCode).toBe(401);
     const me = await new Client(app, refreshed.json().accessToken).request('GET', '/api/me');
     expect(me.json()).toMatchObject({ personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer', keyEnrolled: true });
     expect((await new Client(app, 'garbage').request('GET', '/api/me')).statusCode).toBe(401);
@@ -219,6 +224,7 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
       ['POST', '/api/auth/login', { username: 'producer' }],
       ['POST', '/api/auth/login', { username: 'producer', password: 'x', extra: true }],
       ['POST', '/api/auth/refresh', { refreshToken: 5 }],
+      ['POST', '/api/auth/logout', { refreshToken: 'short' }],
       ['PUT', '/api/me/key', { jwk: { kty: 'RSA', n: 'x', e: 'AQAB' }, password: 'x', proof: 'a.b.c' }],
       ['PUT', '/api/me/key', { jwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } }],
       ['POST', '/api/units', { ...registration(), unknown: 1 }],

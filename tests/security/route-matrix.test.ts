@@ -18,7 +18,7 @@ export const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
   'GET /ledger/checkpoint': 'public', 'GET /ledger/checkpoints/:size': 'public', 'GET /ledger/vkey': 'public', 'GET /ledger/entries/:index': 'public',
   'GET /ledger/checkpoint/cosigned': 'public', 'GET /ledger/entries': 'public', 'GET /ledger/proof/inclusion': 'public', 'GET /ledger/proof/consistency': 'public', 'GET /ledger/tlog-proof': 'public',
-  'POST /api/auth/login': 'public', 'POST /api/auth/refresh': 'public', 'GET /8003/:grai': 'public', 'POST /8003/:grai/reports': 'public',
+  'POST /api/auth/login': 'public', 'POST /api/auth/refresh': 'public', 'POST /api/auth/logout': 'public', 'GET /8003/:grai': 'public', 'POST /8003/:grai/reports': 'public',
   // Cameras and gateways hold no account: cameras live on the device network, readings carry device signatures.
   'POST /devices/:deviceId/isapi': 'device-network', 'POST /devices/:deviceId/NotificationInfo/TollgateInfo': 'device-network',
   'POST /NotificationInfo/TollgateInfo': 'device-network', 'POST /devices/:deviceId/NotificationInfo/KeepAlive': 'device-network',

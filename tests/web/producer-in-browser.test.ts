@@ -208,10 +208,15 @@ describe('the producer in the browser', () => {
     const after = await page.evaluate(() => JSON.parse(sessionStorage.getItem('hazledger.session')!).refreshToken as string);
     expect(after).not.toBe(before);
 
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
     await page.click('header button.logout');
+    expect((await loggedOut).status()).toBe(204);
     await page.waitForURL('**/login');
     await page.locator('.notice', { hasText: '已退出登录' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('hazledger.session'))).toBeNull();
+    // The refresh token the page held is revoked on the server, not only forgotten.
+    const reuse = await page.evaluate(async (refreshToken) => (await fetch('/api/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) })).status, after);
+    expect(reuse).toBe(401);
     expect(errors).toEqual([]);
   });
 });

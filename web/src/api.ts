@@ -55,7 +55,12 @@ async function tokens(path: string, body: unknown): Promise<Session> {
 
 export const login = (username: string, password: string) => tokens('/api/auth/login', { username, password });
 
-export const logout = () => endSession('logout');
+/** The refresh token is revoked on the server too (best effort: offline, it lapses by itself). */
+export function logout(): void {
+  const s = getSession();
+  if (s) void fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: s.refreshToken }) }).catch(() => {});
+  endSession('logout');
+}
 
 // Refresh tokens are single-use: concurrent callers share one refresh.
 let refreshing: Promise<Session> | null = null;
