@@ -1,5 +1,5 @@
 // Short-lived access tokens (HS256 JWT, jose) and rotating refresh tokens (random, stored hashed).
-import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
@@ -33,8 +33,6 @@ export function loadJwtSecret(dataDir: string, configured?: string): Uint8Array 
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }
 
-const hashToken = (t: string) => createHash('sha256').update(t).digest();
-
 export class Tokens {
   /** Imported once: importing the secret costs more than checking a token with it. */
   private readonly secret: KeyObject;
@@ -47,6 +45,14 @@ export class Tokens {
     this.secret = createSecretKey(secret);
   }
 
+  /**
+   * What is stored of a refresh token: its HMAC under the JWT secret, so that changing the secret
+   * (HAZLEDGER_JWT_SECRET, or data/auth.secret) ends every session, refresh tokens included.
+   */
+  private hashToken(token: string): Buffer {
+    return createHmac('sha256', this.secret).update(token).digest();
+  }
+
   async issue(actor: Actor): Promise<TokenPair> {
     const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role })
       .setProtectedHeader({ alg: 'HS256' })
@@ -56,7 +62,7 @@ export class Tokens {
       .sign(this.secret);
     const refreshToken = randomBytes(32).toString('base64url');
     await this.sql.query("INSERT INTO refresh_tokens (token_hash, person_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))", [
-      hashToken(refreshToken),
+      this.hashToken(refreshToken),
       actor.personId,
       this.ttl.refresh,
     ]);
@@ -74,14 +80,14 @@ export class Tokens {
 
   /** Log out: the refresh token can no longer be used (the access token lapses within its short life). */
   async revoke(refreshToken: string): Promise<void> {
-    await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(refreshToken)]);
+    await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [this.hashToken(refreshToken)]);
   }
 
   /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const rows = await this.sql.query<{ person_id: string }>(
       'UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
-      [hashToken(refreshToken)],
+      [this.hashToken(refreshToken)],
     );
     if (!rows[0]) throw new AuthError('the refresh token is unknown, used or expired');
     const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>('SELECT id, org_id, role FROM people WHERE id = $1', [rows[0].person_id]);

@@ -6,7 +6,7 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadJwtSecret } from '../../server/auth/tokens.js';
+import { AuthError, loadJwtSecret, Tokens } from '../../server/auth/tokens.js';
 import { Client, eventId, login, personOf } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS } from '../helpers/databases.js';
@@ -91,6 +91,17 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
       expect(r.close, Object.keys(forged)[i]).toBe(4401);
       expect(r.messages, Object.keys(forged)[i]).toEqual([]);
     }
+  });
+
+  it('ends every session when the secret changes: a refresh token issued under the old one is refused', async () => {
+    const ttl = { access: 60, refresh: 600 };
+    const actor = { personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer' as const };
+    const before = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('the-old-secret-0123456789abcdef'), ttl);
+    const after = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('the-new-secret-0123456789abcdef'), ttl);
+    const pair = await before.issue(actor);
+    await expect(after.refresh(pair.refreshToken)).rejects.toBeInstanceOf(AuthError);
+    await expect(after.verify(pair.accessToken)).rejects.toBeInstanceOf(AuthError);
+    expect((await before.refresh(pair.refreshToken)).refreshToken).not.toBe(pair.refreshToken); // still good under the old one
   });
 
   it("refuses another organisation's token on this organisation's unit and manifest, and never shows them", async () => {
