@@ -1,5 +1,6 @@
 // Progress of a long export on stderr: entries (or units) done of the total, what was written,
 // the rate, and the heap; on a terminal one line redrawn, otherwise a line each `everyMs`.
+import { readFileSync } from 'node:fs';
 
 export interface ExportSummary {
   kind: string;
@@ -18,6 +19,21 @@ export interface ExportSummary {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * The process's peak RSS in bytes. On Linux from VmHWM: getrusage's maxRSS keeps, across exec,
+ * the peak of the process that spawned this one (a forked copy of its parent), which would report
+ * a big parent's memory as the export's.
+ */
+export function peakRss(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export class Progress {
@@ -55,8 +71,8 @@ export class Progress {
     this.peakHeap = Math.max(this.peakHeap, process.memoryUsage().heapUsed);
     const s: ExportSummary = {
       kind: this.kind, done: this.done, total: this.total, written: this.written, seconds: Math.round(this.seconds * 100) / 100, bytes,
-      // maxRSS is the whole process's peak so far, in KiB: the memory the export needed.
-      startRssMb: mb(this.startRss), peakRssMb: mb(process.resourceUsage().maxRSS * 1024), peakHeapMb: mb(this.peakHeap), out,
+      // The whole process's peak so far: the memory the export needed.
+      startRssMb: mb(this.startRss), peakRssMb: mb(peakRss()), peakHeapMb: mb(this.peakHeap), out,
     };
     const rate = n(Math.round(s.done / Math.max(s.seconds, 1e-3)));
     this.err.write(`${this.err.isTTY ? '\r\x1b[K' : ''}${this.kind}: done, ${n(s.done)} ${this.reading} read, ${n(s.written)} ${this.writing} written in ${s.seconds} s (${rate} ${this.reading}/s, ${mb(bytes)} MB); peak RSS ${s.peakRssMb} MB (${s.startRssMb} MB at the start), heap ${s.peakHeapMb} MB → ${out}\n`);
