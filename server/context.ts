@@ -125,7 +125,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     if (plan) {
       // The registry is sealed first; the history only goes into a log that holds nothing else.
       await sequencer.idle();
-      await seedDemoHistory(custody, plan, { now, log: onDemo });
+      await seedDemoHistory(custody, plan, { now, log: onDemo, dataDir: config.dataDir });
     }
     const webhooks = new WebhookDispatcher(db.sql, config.webhooks, (org, notice) => live.tell(org, notice));
     webhooks.start();

@@ -43,7 +43,7 @@ export async function demoBlocker(sql: Sql): Promise<string | undefined> {
 export async function seedDemoHistory(
   ctx: CustodyContext,
   plan: DemoPlan,
-  opts: { now?: Date; log?: (message: string) => void } = {},
+  opts: { now?: Date; log?: (message: string) => void; /** Gate camera pictures go here; without it, no gate captures. */ dataDir?: string } = {},
 ): Promise<DemoReport> {
   const started = performance.now();
   const log = opts.log ?? (() => {});
@@ -52,7 +52,7 @@ export async function seedDemoHistory(
     log(`demo: not seeding the demo park history: ${blocker}`);
     return { seeded: false, skipped: blocker, steps: 0, units: 0, manifests: 0, ms: performance.now() - started };
   }
-  const run = new DemoRun(ctx, opts.now ?? new Date());
+  const run = new DemoRun(ctx, opts.now ?? new Date(), opts.dataDir);
   const total = plan.steps.length;
   log(`demo: seeding the demo park history (seed ${plan.seed}): ${plan.units} units, ${plan.manifests.length} manifests, ${total} steps`);
   let shown = performance.now();

@@ -1,9 +1,12 @@
 // The demo park history (HAZLEDGER_DEMO): a deterministic plan, played through the real custody
 // commands on a fresh log, once; every manifest state, refusals sent on, corrections, an offline
 // batch — and, with the finding rules on at their default limits, exactly the planted faults found.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8, parseVkey, type Envelope } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
+import { picturePath } from '../../server/cameras/pictures.js';
 import { createContext, type Context } from '../../server/context.js';
 import { grams } from '../../server/custody/unit-commands.js';
 import { compareReadSide } from '../../server/custody/replay.js';
@@ -198,7 +201,7 @@ describe.each(DRIVERS)('the demo park history on %s, with the finding rules on',
   });
 
   it('takes a driver\'s offline batch: reserved event ids, the device clock, sealed in its order', async () => {
-    const offline = entries.filter((x) => data(x.e).receivedAt !== undefined).map((x) => x.e);
+    const offline = entries.filter((x) => x.e.type !== 'vehicle.sighted' && data(x.e).receivedAt !== undefined).map((x) => x.e);
     expect(offline.map((e) => e.type)).toEqual(['manifest.signed', ...offline.slice(1, -1).map(() => 'unit.loaded'), 'manifest.departed']);
     expect(offline.length).toBeGreaterThan(3);
     for (const e of offline) {
@@ -241,6 +244,43 @@ describe.each(DRIVERS)('the demo park history on %s, with the finding rules on',
     expect(new Set(findings.map((f) => f.subjects.manifest).filter(Boolean))).toEqual(new Set([missed.e.manifest, light[0].manifest, wrong[0].manifest]));
     const sealed = of('finding.raised').map((e) => data(e).code).sort();
     expect(sealed).toEqual(findings.map((f) => f.code).sort());
+  });
+
+  it("has the receivers' gate cameras read each arriving truck just before its arrival, through the simulator's camera formats", async () => {
+    const cameras = new Map((await ctx.db.sql.query<{ id: string; org_id: string }>(`SELECT id, org_id FROM devices WHERE kind = 'camera'`)).map((r) => [r.org_id, r.id]));
+    const manifests = await ctx.db.sql.query<{ id: string; receiver_org_id: string; legs: { vehiclePlate: string }[] }>('SELECT id, receiver_org_id, legs FROM manifests');
+    const receivers = new Map(manifests.map((r) => [r.id, r.receiver_org_id]));
+    const legs = new Map(manifests.map((r) => [r.id, r.legs]));
+    const arrivals = entries.filter((x) => x.e.type === 'manifest.arrived' && cameras.has(receivers.get(x.e.manifest!)!));
+    const sightings = entries.filter((x) => x.e.type === 'vehicle.sighted');
+    expect(arrivals.length).toBeGreaterThanOrEqual(10);
+    expect(sightings).toHaveLength(arrivals.length);
+    expect(new Set(sightings.map((x) => data(x.e).vendor))).toEqual(new Set(['hikvision', 'dahua'])); // both receivers' cameras
+    let unmatched = 0;
+    for (const arrival of arrivals) {
+      const plate = data(arrival.e).vehiclePlate;
+      const seen = sightings.filter((x) => x.index < arrival.index && data(x.e).plate === plate && data(x.e).deviceId === cameras.get(receivers.get(arrival.e.manifest!)!));
+      expect(seen.length, `a capture of ${plate} before arrival ${arrival.index}`).toBeGreaterThanOrEqual(1);
+      const capture = seen.at(-1)!;
+      expect(Date.parse(arrival.e.at) - Date.parse(capture.e.at)).toBeLessThanOrEqual(3 * 60_000);
+      expect(data(capture.e)).toMatchObject({ direction: 'in', gate: expect.stringMatching(/gate$/) });
+      const [hash] = data(capture.e).pictures as string[];
+      const stored = readFileSync(picturePath(ctx.config.dataDir, hash));
+      expect(createHash('sha256').update(stored).digest('hex')).toBe(hash); // the JPEG the camera sent, kept by its hash
+      expect(stored.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+      // Matched to a load that truck carries to this receiver (one truck may carry two); the planted
+      // wrong plate, another truck, never to the manifest whose arrival it is.
+      const legPlate = legs.get(arrival.e.manifest!)!.at(-1)!.vehiclePlate;
+      const matched = data(capture.e).manifestId as string | undefined;
+      if (plate !== legPlate) {
+        unmatched++;
+        expect(matched).not.toBe(arrival.e.manifest);
+      } else {
+        expect(matched).toBeDefined();
+        expect(legs.get(matched!)!.some((l) => l.vehiclePlate === plate) && receivers.get(matched!) === receivers.get(arrival.e.manifest!)).toBe(true);
+      }
+    }
+    expect(unmatched).toBe(1);
   });
 
   it('is dated in the weeks before the start, in order, mostly signed by the demo people', () => {

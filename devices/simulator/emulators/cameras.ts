@@ -17,7 +17,7 @@ export interface PushAnswer {
   leafHash: string;
 }
 
-function picture(c: Capture): Buffer {
+export function capturePicture(c: Capture): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`${c.plate} ${c.way} ${c.at.toISOString()}`, 'utf8'), Buffer.from([0xff, 0xd9])]);
 }
 
@@ -48,7 +48,7 @@ export function hikvisionXml(c: Capture, uuid: string): string {
 export async function pushHikvision(server: string, deviceId: string, c: Capture, uuid: string = randomUUID()): Promise<PushAnswer> {
   const form = new FormData();
   form.append('anpr.xml', new Blob([hikvisionXml(c, uuid)], { type: 'text/xml' }), 'anpr.xml');
-  form.append('licensePlatePicture.jpg', new Blob([new Uint8Array(picture(c))], { type: 'image/jpeg' }), 'licensePlatePicture.jpg');
+  form.append('licensePlatePicture.jpg', new Blob([new Uint8Array(capturePicture(c))], { type: 'image/jpeg' }), 'licensePlatePicture.jpg');
   const res = await reach(`${server}/devices/${encodeURIComponent(deviceId)}/isapi`, { method: 'POST', body: form });
   return answer(res, `Hikvision push of ${deviceId}`);
 }
@@ -60,7 +60,7 @@ export function dahuaBody(deviceId: string, c: Capture): unknown {
       Plate: { PlateNumber: c.plate, PlateColor: 'Yellow', Confidence: 204, Channel: 0 },
       Vehicle: { VehicleColor: 'White', VehicleType: 'LargeTruck' },
       SnapInfo: { DeviceID: deviceId, AccurateTime: time, SnapTime: time.slice(0, 19), Direction: c.way === 'in' ? 'Obverse' : 'Reverse' },
-      NormalPic: { Content: picture(c).toString('base64') },
+      NormalPic: { Content: capturePicture(c).toString('base64') },
     },
   };
 }
