@@ -19,7 +19,10 @@ export interface GatewayOptions {
   log?: (line: string) => void;
 }
 
-type Answer = { ack?: number; retry?: number; device?: string; status?: string; code?: string; detail?: string };
+type Answer = { ack?: number; retry?: number; device?: string; status?: string; code?: string; detail?: string; hello?: { lastSeq?: Record<string, number> } };
+
+/** How long to wait for the server's hello before sending anyway. */
+const HELLO_MS = 2000;
 
 export class Gateway {
   private readonly outboxes = new Map<string, Outbox>();
@@ -30,6 +33,11 @@ export class Gateway {
   /** Sequence numbers sent on the current connection, per device (so a flush sends each once). */
   private sent = new Map<string, number>();
   private readonly log: (line: string) => void;
+  /** Answers are handled one after another: a renumbered reading is on disk before the next ack. */
+  private answering = Promise.resolve();
+  /** Sending waits for the server's hello on each connection (it raises the numbering floor). */
+  private greeted = false;
+  private helloTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: GatewayOptions) {
     this.log = o.log ?? (() => {});
@@ -60,6 +68,11 @@ export class Gateway {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ health: { ...health, device } }));
   }
 
+  /** Connected, and told by the server how far each device's numbering has gone. */
+  get linked(): boolean {
+    return this.greeted && this.ws?.readyState === WebSocket.OPEN;
+  }
+
   /** Readings not yet answered for, per device. */
   backlog(): Record<string, number> {
     return Object.fromEntries([...this.outboxes].map(([d, o]) => [d, o.pending().length]));
@@ -73,9 +86,16 @@ export class Gateway {
       this.backoff = 250;
       this.sent.clear();
       this.log('gateway: connected');
-      this.flush();
+      // Ask the server how far each device's numbering has gone; send once it says (or anyway, soon).
+      this.greeted = false;
+      ws.send(JSON.stringify({ hello: { devices: [...this.outboxes.keys()] } }));
+      clearTimeout(this.helloTimer);
+      this.helloTimer = setTimeout(() => this.greet({}), HELLO_MS);
     });
-    ws.on('message', (raw) => this.answer(JSON.parse(String(raw)) as Answer));
+    ws.on('message', (raw) => {
+      const a = JSON.parse(String(raw)) as Answer;
+      this.answering = this.answering.then(() => this.answer(a)).catch((e: Error) => this.log(`gateway: ${e.message}`));
+    });
     ws.on('close', () => {
       if (this.ws === ws) this.ws = undefined;
       if (this.stopped) return;
@@ -85,10 +105,17 @@ export class Gateway {
     ws.on('error', (e) => this.log(`gateway: link: ${e.message}`));
   }
 
+  private greet(lastSeq: Record<string, number>): void {
+    clearTimeout(this.helloTimer);
+    for (const [device, seq] of Object.entries(lastSeq)) if (Number.isSafeInteger(seq)) this.outboxes.get(device)?.raiseFloor(seq);
+    this.greeted = true;
+    this.flush();
+  }
+
   /** Send, in order, whatever has not been sent on this connection yet. */
   private flush(): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || ws.readyState !== WebSocket.OPEN || !this.greeted) return;
     for (const [device, outbox] of this.outboxes) {
       const after = this.sent.get(device) ?? outbox.ackedSeq;
       for (const r of outbox.pending()) {
@@ -99,7 +126,8 @@ export class Gateway {
     }
   }
 
-  private answer(a: Answer): void {
+  private async answer(a: Answer): Promise<void> {
+    if (a.hello) return this.greet(a.hello.lastSeq ?? {});
     const outbox = a.device ? this.outboxes.get(a.device) : undefined;
     if (!outbox) return;
     if (a.retry !== undefined) {
@@ -109,13 +137,29 @@ export class Gateway {
       return;
     }
     if (typeof a.ack !== 'number') return;
-    if (a.status === 'refused') this.log(`gateway: ${a.device} #${a.ack} refused: ${a.code} ${a.detail}`);
+    if (a.status === 'refused' && a.code === 'EVENT_ID_REUSED') await this.renumber(a.device!, outbox, a.ack);
+    else if (a.status === 'refused') this.log(`gateway: ${a.device} #${a.ack} refused: ${a.code} ${a.detail}`);
     outbox.ack(a.ack);
+  }
+
+  /**
+   * The server holds another reading under this number (it was given before this outbox, say one
+   * restored or lost): the reading is signed again under the next free number and kept, then the
+   * old number is let go. Nothing the device read is dropped.
+   */
+  private async renumber(device: string, outbox: Outbox, seq: number): Promise<void> {
+    const old = outbox.pending().find((r) => r.seq === seq);
+    if (!old) return;
+    const reading = { ...(old.message.reading as unknown as Reading), seq: outbox.nextSeq() };
+    outbox.append({ seq: reading.seq, message: { reading: reading as unknown as Record<string, unknown>, jws: await signReading(reading, this.o.keys.get(device)!) } });
+    this.log(`gateway: ${device} #${seq} was already taken by the server with other content: sent again as #${reading.seq}`);
+    setTimeout(() => this.flush(), 0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnect);
+    clearTimeout(this.helloTimer);
     this.ws?.close();
     for (const o of this.outboxes.values()) o.close();
   }

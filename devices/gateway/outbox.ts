@@ -48,6 +48,14 @@ export class Outbox {
     return this.lastSeq + 1;
   }
 
+  /**
+   * The server has taken readings of this device up to `seq` (told at connection): number new ones
+   * after it. An outbox that was lost starts again from 1, and the server refuses a number it has.
+   */
+  raiseFloor(seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq, seq);
+  }
+
   /** Durably keep a signed reading; only then may its device be told it was taken. */
   append(record: OutboxRecord): void {
     if (record.seq !== this.lastSeq + 1) throw new Error(`outbox: expected seq ${this.lastSeq + 1}, got ${record.seq}`);

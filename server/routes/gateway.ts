@@ -2,8 +2,10 @@
 // message each ({reading, jws}); each is answered, in order, with {ack: seq, device, status}:
 // sealed, kept (no context to seal it in), duplicate (already taken: the gateway may forget it),
 // or refused (with code and detail: a bad signature, an unknown device; it will never be taken).
-// The gateway needs no account: every reading carries its device's signature.
+// The gateway needs no account: every reading carries its device's signature. On connecting it
+// says hello with its devices and is told the highest number taken of each ({hello: {lastSeq}}).
 import type { FastifyInstance } from 'fastify';
+import type { Sql } from '../../ledger/store/sql.js';
 import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
@@ -31,6 +33,20 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   return { reading: r, jws };
 }
 
+/** The highest reading number taken of each device named (0 for none): a gateway numbers new readings after it. */
+async function lastSeqs(sql: Sql, devices: unknown): Promise<Record<string, number>> {
+  if (!Array.isArray(devices) || devices.length > 1000 || !devices.every((d) => typeof d === 'string' && DEVICE_ID.test(d))) {
+    throw new DomainError('BAD_INPUT', 'hello.devices must be a list of device ids');
+  }
+  const rows = await sql.query<{ device_id: string; seq: unknown }>(
+    `SELECT device_id, max(substring(event_key FROM 5)::bigint) AS seq FROM device_events
+      WHERE device_id = ANY($1) AND event_key ~ '^seq:[0-9]{1,15}$' GROUP BY device_id`,
+    [devices],
+  );
+  const found = new Map(rows.map((r) => [r.device_id, Number(r.seq)]));
+  return Object.fromEntries((devices as string[]).map((d) => [d, found.get(d) ?? 0]));
+}
+
 /** Readings taken in one transaction at most: enough to share commits, few enough to answer promptly. */
 const BATCH = 64;
 /** Messages read ahead of the batch being taken; past this the socket stops reading until they are taken. */
@@ -44,7 +60,8 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     let seq: unknown;
     let device: unknown;
     try {
-      const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown } }; // `null` is JSON too
+      const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown }; hello?: { devices?: unknown } }; // `null` is JSON too
+      if (parsed.hello) return { answer: { hello: { lastSeq: await lastSeqs(deps.custody.sql, parsed.hello.devices) } } };
       if (parsed.health && typeof parsed.health.device === 'string') {
         // The gateway's counters for one device: best effort, never acknowledged.
         await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);

@@ -158,6 +158,36 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     expect(await sightings(b.unitId)).toHaveLength(0);
   });
 
+  it('numbers after what the server has when its outbox was lost, and sends a reading refused as a reused number again under a new one', async () => {
+    const device = 'dev-anyun-hh2';
+    const keys = new Map([[device, demoPrivateJwk(`device:${device}`)]]);
+    const units = [await unitWithTag(), await unitWithTag(), await unitWithTag()];
+    const server = `http://127.0.0.1:${port}`;
+    const first = new Gateway({ dir: dir(), server, keys });
+    first.start();
+    await first.record(device, 'tag', { epc: units[0].tag });
+    await until(() => first.backlog()[device] === 0);
+    await first.stop();
+    // Its disk is gone: a new gateway, a fresh outbox. Told the server's last number at hello, it goes on from there.
+    const second = new Gateway({ dir: dir(), server, keys });
+    second.start();
+    await until(() => second.linked);
+    expect((await second.record(device, 'tag', { epc: units[1].tag })).seq).toBe(2);
+    await until(() => second.backlog()[device] === 0);
+    await second.stop();
+    // Another fresh outbox whose reading was taken before the link came up: numbered 1, which the
+    // server holds with other content. Refused as reused, it is signed again after the server's last and sealed.
+    const lines: string[] = [];
+    const third = new Gateway({ dir: dir(), server, keys, log: (l) => lines.push(l) });
+    expect((await third.record(device, 'tag', { epc: units[2].tag })).seq).toBe(1);
+    third.start();
+    await until(() => third.backlog()[device] === 0);
+    await third.stop();
+    const seqs = await Promise.all(units.map(async (u) => (await sightings(u.unitId)).map((e) => e.data.seq)));
+    expect(seqs).toEqual([[1], [2], [3]]);
+    expect(lines.join('\n')).toMatch(/#1 was already taken by the server with other content: sent again as #3/);
+  });
+
   it('takes a burst of readings together and answers each, in order, with its own outcome', async () => {
     const units = await Promise.all(Array.from({ length: 12 }, unitWithTag));
     const ws = new WebSocket(`ws://127.0.0.1:${port}/gateway`);
