@@ -7,7 +7,7 @@
 //   dev-anyun-hh1, dev-taihang-hh1   handhelds printing QR labels as lines, TCP
 // The gate cameras push straight to the server over HTTP (cameras.ts), as in the field.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -82,7 +82,6 @@ export async function openPark(o: ParkOptions): Promise<Park> {
         ...Object.entries(handhelds).map(([id, l]) => ({ id, key: 'demo', source: { type: 'tcp-line' as const, host: (l.source as { host: string }).host, port: (l.source as { port: number }).port } })),
       ],
     };
-    for (const d of config.devices) startNumbering(join(o.outboxDir, d.id));
     const configPath = o.gatewayConfig ?? join(o.dir, 'gateway.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2));
     const gateway = o.gatewayConfig ? undefined : spawnGateway(configPath, o.log);
@@ -111,17 +110,6 @@ export async function openPark(o: ParkOptions): Promise<Park> {
     await Promise.all(links.map((l) => l.close()));
     throw e;
   }
-}
-
-/**
- * A new outbox numbers its readings from the clock (ms) rather than from 1: the server takes each
- * (device, seq) once, and the demo devices may have sent low numbers before, from an outbox since
- * lost. The gateway resumes from the acknowledged mark it finds (devices/gateway/outbox.ts).
- */
-function startNumbering(dir: string): void {
-  if (existsSync(join(dir, 'outbox.acked')) || existsSync(join(dir, 'outbox.jsonl'))) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'outbox.acked'), String(Date.now()));
 }
 
 /** `hazledger gateway --config FILE` as a child; its stderr goes to our log, prefixed. */
