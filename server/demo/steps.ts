@@ -17,12 +17,13 @@ import { registerUnits, retrieveUnit, storeUnit, tagUnit, weighUnit, weights } f
 import { DEMO_PEOPLE, demoPrivateJwk } from '../registry/demo-people.js';
 import { DAY, planClock, type Phase } from './builder.js';
 import type { Who } from './catalogue.js';
-import { captureAtGate } from './gate-captures.js';
+import { captureAtGate, weighInAtGate } from './receiver-gate.js';
 import type { PlanStep } from './plan.js';
 
 const CST = 8 * 3600_000;
-/** How long before the operator records a truck's arrival the gate camera reads its plate. */
+/** How long before the operator records a truck's arrival the gate camera reads its plate, and the weighbridge weighs it. */
 const AT_GATE_BEFORE_MS = 3 * 60_000;
+const ON_BRIDGE_BEFORE_MS = 60_000;
 
 export class DemoRun {
   /** Plan keys to the ids the commands made. */
@@ -69,19 +70,23 @@ export class DemoRun {
   async run(s: PlanStep): Promise<boolean> {
     if (s.kind === 'offline') return this.offline(s);
     const at = this.at(s.t, s.from);
-    if (s.kind === 'arrive' && this.dataDir) await this.gateCapture(this.id(s.manifest), s.vehiclePlate, at, s.eventId);
+    if (s.kind === 'arrive' && this.dataDir) await this.atReceiverGate(this.id(s.manifest), s.vehiclePlate, at, s.eventId);
     this.lastAt = at;
     const { action, subject, data, call } = this.command(s, this.actor(s.who), at);
     const signature = s.signed ? await this.sign(s.who, { eventId: s.eventId, action, subject, at, data }) : undefined;
     return (await call({ eventId: s.eventId, at, ...(signature ? { signature } : {}) })).replayed;
   }
 
-  /** The receiver's gate camera reads the truck's plate just before its arrival is recorded. */
-  private async gateCapture(manifestId: string, plate: string, arrivedAt: string, eventId: string): Promise<void> {
-    const [m] = await this.ctx.sql.query<{ receiver_org_id: string }>('SELECT receiver_org_id FROM manifests WHERE id = $1', [manifestId]);
+  /** At the receiver's gate, just before the truck's arrival is recorded: its camera reads the plate, its weighbridge weighs the truck in. */
+  private async atReceiverGate(manifestId: string, plate: string, arrivedAt: string, eventId: string): Promise<void> {
+    const { sql, sequencer } = this.ctx;
+    const [m] = await sql.query<{ receiver_org_id: string }>('SELECT receiver_org_id FROM manifests WHERE id = $1', [manifestId]);
     // Never before the step sealed before it: the log's times only go forward.
-    const at = new Date(Math.max(Date.parse(arrivedAt) - AT_GATE_BEFORE_MS, this.lastAt ? Date.parse(this.lastAt) : -Infinity));
-    await captureAtGate({ sql: this.ctx.sql, sequencer: this.ctx.sequencer, dataDir: this.dataDir! }, m.receiver_org_id, plate, at, eventId);
+    const notBefore = this.lastAt ? Date.parse(this.lastAt) : -Infinity;
+    const at = (ms: number) => new Date(Math.max(Date.parse(arrivedAt) - ms, notBefore));
+    await captureAtGate({ sql, sequencer, dataDir: this.dataDir! }, m.receiver_org_id, plate, at(AT_GATE_BEFORE_MS), eventId);
+    await sequencer.idle(); // the weighbridge reading takes its plate from the sealed sighting
+    await weighInAtGate(this.ctx, m.receiver_org_id, manifestId, plate, at(ON_BRIDGE_BEFORE_MS));
   }
 
   /** The step's command, and the claim it builds from its input (write-step.ts), to sign. */

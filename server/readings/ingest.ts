@@ -170,3 +170,14 @@ export async function takeReading(ctx: CustodyContext, r: Reading, jws: string):
   if ('error' in outcome) throw outcome.error;
   return outcome;
 }
+
+/** The highest reading number taken of each device (0 for none): a gateway numbers new readings after it. */
+export async function lastReadingSeqs(sql: Sql, devices: string[]): Promise<Record<string, number>> {
+  const rows = await sql.query<{ device_id: string; seq: unknown }>(
+    `SELECT device_id, max(substring(event_key FROM 5)::bigint) AS seq FROM device_events
+      WHERE device_id = ANY($1) AND event_key ~ '^seq:[0-9]{1,15}$' GROUP BY device_id`,
+    [devices],
+  );
+  const found = new Map(rows.map((r) => [r.device_id, Number(r.seq)]));
+  return Object.fromEntries(devices.map((d) => [d, found.get(d) ?? 0]));
+}

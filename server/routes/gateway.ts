@@ -5,11 +5,10 @@
 // The gateway needs no account: every reading carries its device's signature. On connecting it
 // says hello with its devices and is told the highest number taken of each ({hello: {lastSeq}}).
 import type { FastifyInstance } from 'fastify';
-import type { Sql } from '../../ledger/store/sql.js';
 import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
-import { takeReadings } from '../readings/ingest.js';
+import { lastReadingSeqs, takeReadings } from '../readings/ingest.js';
 import { deviceHealth, refusedReading, reportedHealth } from '../readings/health.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
@@ -33,18 +32,12 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   return { reading: r, jws };
 }
 
-/** The highest reading number taken of each device named (0 for none): a gateway numbers new readings after it. */
-async function lastSeqs(sql: Sql, devices: unknown): Promise<Record<string, number>> {
+/** `hello.devices`: the gateway's device ids. */
+function helloDevices(devices: unknown): string[] {
   if (!Array.isArray(devices) || devices.length > 1000 || !devices.every((d) => typeof d === 'string' && DEVICE_ID.test(d))) {
     throw new DomainError('BAD_INPUT', 'hello.devices must be a list of device ids');
   }
-  const rows = await sql.query<{ device_id: string; seq: unknown }>(
-    `SELECT device_id, max(substring(event_key FROM 5)::bigint) AS seq FROM device_events
-      WHERE device_id = ANY($1) AND event_key ~ '^seq:[0-9]{1,15}$' GROUP BY device_id`,
-    [devices],
-  );
-  const found = new Map(rows.map((r) => [r.device_id, Number(r.seq)]));
-  return Object.fromEntries((devices as string[]).map((d) => [d, found.get(d) ?? 0]));
+  return devices;
 }
 
 /** Readings taken in one transaction at most: enough to share commits, few enough to answer promptly. */
@@ -61,7 +54,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     let device: unknown;
     try {
       const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown }; hello?: { devices?: unknown } }; // `null` is JSON too
-      if (parsed.hello) return { answer: { hello: { lastSeq: await lastSeqs(deps.custody.sql, parsed.hello.devices) } } };
+      if (parsed.hello) return { answer: { hello: { lastSeq: await lastReadingSeqs(deps.custody.sql, helloDevices(parsed.hello.devices)) } } };
       if (parsed.health && typeof parsed.health.device === 'string') {
         // The gateway's counters for one device: best effort, never acknowledged.
         await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);

@@ -246,7 +246,7 @@ describe.each(DRIVERS)('the demo park history on %s, with the finding rules on',
     expect(sealed).toEqual(findings.map((f) => f.code).sort());
   });
 
-  it("has the receivers' gate cameras read each arriving truck just before its arrival, through the simulator's camera formats", async () => {
+  it("has the receivers' gate cameras read and their weighbridges weigh each arriving truck before its arrival, as the simulator's devices do", async () => {
     const cameras = new Map((await ctx.db.sql.query<{ id: string; org_id: string }>(`SELECT id, org_id FROM devices WHERE kind = 'camera'`)).map((r) => [r.org_id, r.id]));
     const manifests = await ctx.db.sql.query<{ id: string; receiver_org_id: string; legs: { vehiclePlate: string }[] }>('SELECT id, receiver_org_id, legs FROM manifests');
     const receivers = new Map(manifests.map((r) => [r.id, r.receiver_org_id]));
@@ -281,6 +281,22 @@ describe.each(DRIVERS)('the demo park history on %s, with the finding rules on',
       }
     }
     expect(unmatched).toBe(1);
+    // The weighbridge weighs each in a minute later: the emulator's frames, frozen by the stability
+    // rule, signed by the device; matched to the plate just seen, gross = an empty truck + the drums.
+    const weighings = entries.filter((x) => x.e.type === 'vehicle.weighed');
+    expect(weighings).toHaveLength(arrivals.length);
+    for (const arrival of arrivals) {
+      const [w] = weighings.filter((x) => x.index < arrival.index && x.index > arrival.index - 6 && data(x.e).plate === data(arrival.e).vehiclePlate);
+      expect(w, `the weighing before arrival ${arrival.index}`).toBeDefined();
+      expect(data(w.e)).toMatchObject({ stable: true, unit: 'kg', rawSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(Number(data(w.e).frames)).toBeGreaterThanOrEqual(1); // Toledo's motion flag: one; XK3190's window: five
+      expect(w.e.sig).toEqual([expect.objectContaining({ by: `device:${w.e.by.device}` })]);
+      // The drums as their producers last weighed them before the truck came.
+      const [{ unit_ids: unitIds }] = await ctx.db.sql.query<{ unit_ids: string[] }>('SELECT unit_ids FROM manifests WHERE id = $1', [arrival.e.manifest]);
+      const kg = unitIds.reduce((sum, u) => sum + Number(data(entries.filter((x) => x.index < w.index && x.e.unit === u && x.e.type === 'unit.weighed').at(-1)!.e).grossKg), 0);
+      const empty = Number(data(w.e).grossKg) - kg; // shown to the 20 kg division
+      expect(Math.min(Math.abs(empty - 2600), Math.abs(empty - 7800)), `${data(w.e).grossKg} kg with ${kg} kg of drums`).toBeLessThanOrEqual(20);
+    }
   });
 
   it('is dated in the weeks before the start, in order, mostly signed by the demo people', () => {

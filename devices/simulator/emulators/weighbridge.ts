@@ -19,6 +19,13 @@ export function indicatorFrame(protocol: IndicatorProtocol, kg: number, motion: 
   return encodeToledo({ pointCode: 1, increment: 2, net: false, outOfRange: false, motion, unit: 'kg', powerUpNotZeroed: false, printRequest: false, expanded: false, weight });
 }
 
+/** What the indicator shows, frame by frame, as a truck drives on from `fromKg` and rocks to rest at `kg`: [kg, in motion]. */
+export function truckProfile(fromKg: number, kg: number): [number, boolean][] {
+  const ramp = [0.2, 0.45, 0.7, 0.9, 1.02].map((f): [number, boolean] => [fromKg + (kg - fromKg) * f, true]);
+  const rock = [2, -2, 1, -1].map((d): [number, boolean] => [kg + d * DIVISION_KG, true]);
+  return [...ramp, ...rock];
+}
+
 export interface Weighbridge {
   /** A truck drives on and comes to rest at `kg` (rounded to the division). */
   driveOn(kg: number): void;
@@ -42,10 +49,7 @@ export function weighbridge(link: DeviceLink, protocol: IndicatorProtocol, frame
   const from = () => queue.at(-1)?.[0] ?? rest;
   return {
     driveOn(kg) {
-      const start = from();
-      const ramp = [0.2, 0.45, 0.7, 0.9, 1.02].map((f): [number, boolean] => [start + (kg - start) * f, true]);
-      const rock = [2, -2, 1, -1].map((d): [number, boolean] => [kg + d * DIVISION_KG, true]);
-      queue.push(...ramp, ...rock);
+      queue.push(...truckProfile(from(), kg));
       rest = kg;
     },
     driveOff() {
