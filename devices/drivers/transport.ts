@@ -1,7 +1,8 @@
-// A byte link to one device: a serial port (`serialport` 13) or a TCP connection. The same codec
-// bytes travel over either (devices.md §1.1 "one codec, two transports"; §6: a weighbridge reaches
-// us by RS-232 or through a serial device server in transparent TCP mode), so drivers see only
-// chunks, errors and the link going up and down.
+// A byte link to one device: a serial port (`serialport` 13), a TCP connection, or an MQTT topic a
+// serial-to-MQTT gateway publishes to. The same codec bytes travel over each (devices.md §1.1 "one
+// codec, two transports"; §6: a weighbridge reaches us by RS-232, through a serial device server
+// in transparent TCP mode, or through an MQTT gateway), so drivers see only chunks, errors and the
+// link going up and down.
 //
 // Reconnection: a link that fails to open, or drops, is reopened after an exponential backoff
 // (start 250 ms, ×2, capped at 10 s: DEFAULT_BACKOFF). The backoff is reset only when the driver
@@ -14,8 +15,10 @@
 // never take the socket or the serial port's stream down with it.
 import { connect, type Socket } from 'node:net';
 import { SerialPort } from 'serialport';
+import { openMqttLink, type MqttLinkOptions } from './mqtt-link.js';
 
 export { DEFAULT_QUIET_MS, SilenceTimer } from './silence.js';
+export type { MqttLinkOptions } from './mqtt-link.js';
 
 export interface SerialLinkOptions {
   type: 'serial';
@@ -37,7 +40,7 @@ export interface TcpLinkOptions {
   idleMs?: number;
 }
 
-export type LinkOptions = SerialLinkOptions | TcpLinkOptions;
+export type LinkOptions = SerialLinkOptions | TcpLinkOptions | MqttLinkOptions;
 
 export interface BackoffOptions {
   startMs: number;
@@ -132,9 +135,10 @@ export class Link {
     this.makePort = settings.serialPort ?? realSerialPort;
   }
 
-  /** "serial:/dev/ttyUSB0@9600" or "tcp:10.1.2.3:4001", for logs. */
+  /** "serial:/dev/ttyUSB0@9600", "tcp:10.1.2.3:4001" or "mqtt:mqtt://10.1.2.5:1883#wb/1", for logs. */
   get name(): string {
     const o = this.options;
+    if (o.type === 'mqtt') return `mqtt:${o.url}#${o.topic}`;
     return o.type === 'serial' ? `serial:${o.path}@${o.baudRate}` : `tcp:${o.host}:${o.port}`;
   }
 
@@ -168,7 +172,7 @@ export class Link {
     this.backoff.reset();
   }
 
-  /** Sends bytes if the link is up; false when they could not be handed to the port or socket. */
+  /** Sends bytes if the link is up; false when they could not be handed to the port or socket (or the link is MQTT). */
   write(bytes: Uint8Array): boolean {
     if (!this.isUp) return false;
     try {
@@ -200,6 +204,7 @@ export class Link {
     if (this.stopped) return;
     this.done = new Promise<void>((r) => (this.settle = r));
     if (this.options.type === 'tcp') this.openTcp(this.options);
+    else if (this.options.type === 'mqtt') this.openMqtt(this.options);
     else this.openSerial(this.options);
   }
 
@@ -249,6 +254,20 @@ export class Link {
       if (over) return;
       over = true;
       this.ended(why);
+    });
+  }
+
+  private openMqtt(o: MqttLinkOptions): void {
+    this.drop = openMqttLink(o, {
+      up: () => {
+        if (this.stopped) return false;
+        this.isUp = true;
+        this.emit('up');
+        return true;
+      },
+      data: (chunk) => this.emit('data', chunk),
+      error: (e) => this.emit('error', e),
+      ended: (reason) => this.ended(reason),
     });
   }
 

@@ -3,6 +3,7 @@
 // where its readings come from (README "Device gateway"):
 //   { type: 'serial', path, baudRate, protocol, dataBits?, parity?, stopBits?, options? }
 //   { type: 'tcp', host, port, protocol, connectTimeoutMs?, idleMs?, options? }
+//   { type: 'mqtt', url, topic, protocol, payload?: raw|hex|json, field?, username?, password?, options? }
 //   { type: 'tcp-line', host, port }   (the first source: the same as tcp + protocol 'line')
 // with protocol one of r2000 | chafon | llrp | line | xk3190 | toledo | mtsics (devices/drivers/).
 // Each reading taken is printed as `taken <device> <seq>` once it is safely in the outbox.
@@ -21,7 +22,8 @@ type Settings = Partial<ProtocolOptions> & { quietMs?: number };
 export type SourceConfig =
   | { type: 'tcp-line'; host: string; port: number }
   | { type: 'serial'; path: string; baudRate: number; protocol: string; dataBits?: 5 | 6 | 7 | 8; parity?: 'none' | 'even' | 'odd' | 'mark' | 'space'; stopBits?: 1 | 1.5 | 2; options?: Settings }
-  | { type: 'tcp'; host: string; port: number; protocol: string; connectTimeoutMs?: number; idleMs?: number; options?: Settings };
+  | { type: 'tcp'; host: string; port: number; protocol: string; connectTimeoutMs?: number; idleMs?: number; options?: Settings }
+  | { type: 'mqtt'; url: string; topic: string; protocol: string; payload?: 'raw' | 'hex' | 'json'; field?: string; username?: string; password?: string; options?: Settings };
 
 export interface DeviceConfig {
   id: string;
@@ -58,8 +60,13 @@ export function driverFor(d: DeviceConfig, onReading: (r: DriverReading) => void
     if (typeof s.path !== 'string' || !Number.isInteger(s.baudRate)) throw bad(d, 'a serial source needs path and baudRate');
     link = { type: 'serial', path: s.path, baudRate: s.baudRate, dataBits: s.dataBits, parity: s.parity, stopBits: s.stopBits };
     [protocol, options] = [s.protocol, s.options ?? {}];
+  } else if (s.type === 'mqtt') {
+    if (typeof s.url !== 'string' || typeof s.topic !== 'string' || !s.topic) throw bad(d, 'an mqtt source needs url and topic');
+    if (s.payload !== undefined && !['raw', 'hex', 'json'].includes(s.payload)) throw bad(d, `mqtt payload ${String(s.payload)} is not raw, hex or json`);
+    link = { type: 'mqtt', url: s.url, topic: s.topic, payload: s.payload, field: s.field, username: s.username, password: s.password };
+    [protocol, options] = [s.protocol, s.options ?? {}];
   } else {
-    throw bad(d, `source type ${String((s as { type?: unknown }).type)} is not serial, tcp or tcp-line`);
+    throw bad(d, `source type ${String((s as { type?: unknown }).type)} is not serial, tcp, mqtt or tcp-line`);
   }
   if (!isProtocol(protocol)) throw bad(d, `protocol ${String(protocol)} is not one of ${PROTOCOLS.join(', ')}`);
   try {
