@@ -10,7 +10,8 @@ export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8; header=present';
 const NEEDS_QUOTES = /[",\r\n]/;
 /**
  * Text a spreadsheet would run as a formula (CSV injection, OWASP): a leading apostrophe keeps it
- * text. Only free text can start so; indices, weights and times never do.
+ * text. Free text can start so, and a base64 leaf hash can start with "+"; indices, weights and
+ * times never do. A program reading the CSV drops the apostrophe before such a character.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 

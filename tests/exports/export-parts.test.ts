@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine } from '../../server/exports/csv.js';
+import { unguarded } from './ledger-expected.js';
 import { COLUMNS, type LedgerLine } from '../../server/exports/ledger-columns.js';
 import type { LedgerWindow } from '../../server/exports/management-ledger.js';
 import { cstTime, parsePeriod, PeriodError } from '../../server/exports/period.js';
@@ -44,6 +45,11 @@ describe('CSV fields', () => {
     expect(csvField('+1')).toBe("'+1");
     expect(csvField('@SUM')).toBe("'@SUM");
     expect(csvField('-')).toBe("'-");
+    // A base64 leaf hash starting with "+" too; a reader drops the apostrophe to get the hash back.
+    const hash = '+hOghn72Fj6Vpb8LsrofoLw2tCuCXCIhHtxRTeOPqPo=';
+    expect(csvField(hash)).toBe(`'${hash}`);
+    expect(unguarded(csvField(hash))).toBe(hash);
+    expect(unguarded(csvField('AbC+/='))).toBe('AbC+/=');
   });
 });
 
