@@ -33,6 +33,8 @@ export class Gateway {
   /** Sequence numbers sent on the current connection, per device (so a flush sends each once). */
   private sent = new Map<string, number>();
   private readonly log: (line: string) => void;
+  /** Readings are numbered, signed and appended one after another. */
+  private keeping = Promise.resolve();
   /** Answers are handled one after another: a renumbered reading is on disk before the next ack. */
   private answering = Promise.resolve();
   /** Sending waits for the server's hello on each connection (it raises the numbering floor). */
@@ -54,13 +56,30 @@ export class Gateway {
 
   /** Record what a device read. Resolves once the signed reading is on disk: it is then never lost. */
   async record(device: string, kind: Reading['kind'], data: Record<string, unknown>, at = new Date().toISOString()): Promise<Reading> {
-    const outbox = this.outboxes.get(device);
-    const key = this.o.keys.get(device);
-    if (!outbox || !key) throw new Error(`gateway: no device ${device} here`);
-    const reading: Reading = { v: 1, device, seq: outbox.nextSeq(), at, kind, data };
-    outbox.append({ seq: reading.seq, message: { reading: reading as unknown as Record<string, unknown>, jws: await signReading(reading, key) } });
+    const reading = await this.keep(device, { v: 1, device, seq: 0, at, kind, data });
     this.flush();
     return reading;
+  }
+
+  /**
+   * Number, sign and append a reading, one at a time: the number is the outbox's next, and if the
+   * server's hello raised the floor while the signature was being made, it is numbered and signed again.
+   */
+  private keep(device: string, unnumbered: Reading): Promise<Reading> {
+    const outbox = this.outboxes.get(device);
+    const key = this.o.keys.get(device);
+    if (!outbox || !key) return Promise.reject(new Error(`gateway: no device ${device} here`));
+    const kept = this.keeping.then(async () => {
+      for (;;) {
+        const reading: Reading = { ...unnumbered, seq: outbox.nextSeq() };
+        const jws = await signReading(reading, key);
+        if (reading.seq !== outbox.nextSeq()) continue;
+        outbox.append({ seq: reading.seq, message: { reading: reading as unknown as Record<string, unknown>, jws } });
+        return reading;
+      }
+    });
+    this.keeping = kept.then(() => {}, () => {});
+    return kept;
   }
 
   /** Send a device's health counters to the server (best effort: not kept if the link is down). */
@@ -150,8 +169,7 @@ export class Gateway {
   private async renumber(device: string, outbox: Outbox, seq: number): Promise<void> {
     const old = outbox.pending().find((r) => r.seq === seq);
     if (!old) return;
-    const reading = { ...(old.message.reading as unknown as Reading), seq: outbox.nextSeq() };
-    outbox.append({ seq: reading.seq, message: { reading: reading as unknown as Record<string, unknown>, jws: await signReading(reading, this.o.keys.get(device)!) } });
+    const reading = await this.keep(device, old.message.reading as unknown as Reading);
     this.log(`gateway: ${device} #${seq} was already taken by the server with other content: sent again as #${reading.seq}`);
     setTimeout(() => this.flush(), 0);
   }
