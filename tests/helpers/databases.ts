@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, testDatabaseUrl, type Config } from '../../server/config.js';
 import { openDatabase, type Database } from '../../server/db/open.js';
+import { seedPglite } from './pglite-template.js';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -18,8 +19,8 @@ export interface TestPlace {
   /** PostgreSQL URL of a fresh database, for the postgres driver. */
   url?: string;
   config(overrides?: Partial<Config>): Config;
-  /** Open the place's database; PGlite may be kept in memory when the test needs no files. */
-  open(opts?: { inMemory?: boolean }): Promise<Database>;
+  /** Open the place's database (PGlite in its data directory). */
+  open(): Promise<Database>;
   dispose(): Promise<void>;
 }
 
@@ -48,13 +49,14 @@ export async function createPgDatabase(admin = testDatabaseUrl()!, prefix = 'hz_
 export async function testPlace(driver: Driver): Promise<TestPlace> {
   const dataDir = mkdtempSync(join(tmpdir(), `hz-${driver}-`));
   const pgdb = driver === 'postgres' ? await createPgDatabase() : undefined;
+  if (!pgdb) seedPglite(dataDir);
   return {
     driver,
     dataDir,
     url: pgdb?.url,
     config: (overrides = {}) =>
       loadConfig({}, { dataDir, databaseUrl: pgdb?.url, seed: false, demo: false, findings: false, logLevel: 'silent', port: 0, host: '127.0.0.1', ...overrides }),
-    open: (opts = {}) => openDatabase({ url: pgdb?.url, dataDir: pgdb || opts.inMemory ? undefined : dataDir }),
+    open: () => openDatabase({ url: pgdb?.url, dataDir: pgdb ? undefined : dataDir }),
     async dispose() {
       await pgdb?.drop();
       rmSync(dataDir, { recursive: true, force: true });

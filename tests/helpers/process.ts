@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DEMO_PEOPLE } from '../../server/registry/demo-people.js';
 import { testDatabaseUrl } from '../../server/config.js';
 import { createPgDatabase } from './databases.js';
+import { seedPglite } from './pglite-template.js';
 import type { Who } from './api.js';
 
 /** The shared PostgreSQL cluster (never restarted by a test): CI's TEST_DATABASE_URL, or the local default. */
@@ -27,6 +28,7 @@ export type Env = Record<string, string>;
 export async function serverPlace(driver: 'pglite' | 'postgres', extra: Env = {}): Promise<{ env: Env; dataDir: string; url?: string; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `hz-rel-${driver}-`));
   const db = driver === 'postgres' ? await createPgDatabase(SHARED_PG, 'hz_rel') : undefined;
+  if (!db) seedPglite(dataDir);
   const env: Env = { ...(process.env as Env), HAZLEDGER_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', HAZLEDGER_DEMO: '0', HAZLEDGER_FINDINGS: '0', HAZLEDGER_WEB_BUILD: '0', ...extra };
   delete env.DATABASE_URL;
   if (db) env.DATABASE_URL = db.url;

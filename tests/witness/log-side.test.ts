@@ -46,7 +46,7 @@ describe.each(DRIVERS)('witnessing on %s', (driver) => {
 
   beforeAll(async () => {
     place = await testPlace(driver);
-    db = await place.open({ inMemory: true });
+    db = await place.open();
     await initLog(db.sql, signer);
     reader = new LedgerReader(db.sql);
     sequencer = new Sequencer(db.sql, signer, { onSealed: () => loops.forEach((l) => l.notify()) });
