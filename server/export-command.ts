@@ -58,32 +58,51 @@ const positive = (name: string, v: string | undefined, fallback: number, min = 1
   return Number(v);
 };
 
-async function checkProducer(sql: Sql, orgId: string | undefined): Promise<string> {
-  if (!orgId) throw new UsageError('--producer ORG is required');
+async function checkProducer(sql: Sql, orgId: string): Promise<string> {
   const [org] = await sql.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [orgId]);
   if (org?.kind !== 'producer') throw new UsageError(`no producer ${orgId} in the registry`);
   return orgId;
 }
 
-export async function exportCommand(config: Config, args: string[]): Promise<number> {
-  let kind: string | undefined, opts: Map<string, string>, json: boolean, period: Period | undefined;
-  let format: string, out: string, batch: number | undefined, every: number;
+export interface ExportRequest {
+  kind: string;
+  out: string;
+  format: string;
+  producer?: string;
+  period?: Period;
+  batch?: number;
+  every: number;
+  json: boolean;
+}
+
+/** The command line checked without the database: the request, or what is wrong with it. */
+export function parseExportArgs(args: string[]): ExportRequest | { usageError: string } {
   try {
-    ({ kind, opts, json } = parseArgs(args));
+    const { kind, opts, json } = parseArgs(args);
     if (!kind || !FORMATS[kind]) throw new UsageError(kind ? `unknown export ${JSON.stringify(kind)}` : 'which export?');
-    out = opts.get('out') ?? '';
+    const out = opts.get('out') ?? '';
     if (!out) throw new UsageError('--out FILE is required');
-    format = opts.get('format') ?? (kind === 'management-ledger' && out.endsWith('.xlsx') ? 'xlsx' : FORMATS[kind][0]);
+    const format = opts.get('format') ?? (kind === 'management-ledger' && out.endsWith('.xlsx') ? 'xlsx' : FORMATS[kind][0]);
     if (!FORMATS[kind].includes(format)) throw new UsageError(`${kind} is written as ${FORMATS[kind].join(' or ')}, not ${format}`);
     if (kind === 'ledger-entries' && opts.has('producer')) throw new UsageError('ledger-entries takes no --producer: it is the whole log');
-    if (kind !== 'ledger-entries' || opts.has('from') || opts.has('to')) period = parsePeriod(opts.get('from'), opts.get('to'));
-    batch = opts.has('batch') ? positive('batch', opts.get('batch'), 0) : undefined;
-    every = positive('progress-every', opts.get('progress-every'), 1000, 0);
+    if (kind !== 'ledger-entries' && !opts.has('producer')) throw new UsageError('--producer ORG is required');
+    const period = kind !== 'ledger-entries' || opts.has('from') || opts.has('to') ? parsePeriod(opts.get('from'), opts.get('to')) : undefined;
+    const batch = opts.has('batch') ? positive('batch', opts.get('batch'), 0) : undefined;
+    const every = positive('progress-every', opts.get('progress-every'), 1000, 0);
+    return { kind, out, format, producer: opts.get('producer'), period, batch, every, json };
   } catch (e) {
     if (!(e instanceof UsageError || e instanceof PeriodError)) throw e;
-    console.error(`hazledger export: ${e.message}\n\n${EXPORT_USAGE}`);
+    return { usageError: e.message };
+  }
+}
+
+export async function exportCommand(config: Config, args: string[]): Promise<number> {
+  const request = parseExportArgs(args);
+  if ('usageError' in request) {
+    console.error(`hazledger export: ${request.usageError}\n\n${EXPORT_USAGE}`);
     return 2;
   }
+  const { kind, out, format, period, batch, every, json } = request;
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, poolSize: 2 });
   const partial = `${out}.partial`;
   try {
@@ -96,7 +115,7 @@ export async function exportCommand(config: Config, args: string[]): Promise<num
     } else {
       let producer: string;
       try {
-        producer = await checkProducer(db.sql, opts.get('producer'));
+        producer = await checkProducer(db.sql, request.producer!);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         console.error(`hazledger export: ${e.message}`);

@@ -11,6 +11,7 @@ import { fromUtf8 } from '../../ledger/index.js';
 import { bytes } from '../../ledger/store/sql.js';
 import { DRIVERS, placeEnv } from '../helpers/databases.js';
 import { hazledger } from '../helpers/process.js';
+import { parseExportArgs } from '../../server/export-command.js';
 import { schemaErrors } from '../documents/epcis-schema.js';
 import { readCsv } from './csv-read.js';
 import { asLines, asSheetLines, HEADER } from './ledger-expected.js';
@@ -98,12 +99,10 @@ describe.each(DRIVERS)('hazledger export on %s', (driver) => {
   }, 180_000);
 
   it('refuses bad arguments with the usage and exit code 2, leaving no file', async () => {
+    // One refused before the database is opened, one by what the database holds; the argument
+    // checks themselves are tested in-process below.
     const cases: [string[], RegExp][] = [
-      [['export', 'everything', '--out', out('x')], /unknown export "everything"/],
-      [['export', 'management-ledger', ...PERIOD, '--out', out('x.csv')], /--producer ORG is required/],
-      [['export', 'management-ledger', '--producer', 'org-hengkang', '--from', '2026-02-30', '--to', '2026-03-01', '--out', out('x.csv')], /from must be a real date/],
-      [['export', 'management-ledger', '--producer', 'org-hengkang', ...PERIOD], /--out FILE is required/],
-      [['export', 'epcis', '--producer', 'org-hengkang', ...PERIOD, '--format', 'csv', '--out', out('x.csv')], /epcis is written as jsonld, not csv/],
+      [['export', 'everything', '--out', out('x')], /unknown export "everything"[\s\S]*usage: hazledger export/],
       [['export', 'management-ledger', '--producer', 'org-dongxin', ...PERIOD, '--out', out('x.csv')], /no producer org-dongxin/],
     ];
     for (const [args, message] of cases) {
@@ -113,4 +112,26 @@ describe.each(DRIVERS)('hazledger export on %s', (driver) => {
     }
     expect(existsSync(out('x.csv')) || existsSync(out('x.csv.partial')) || existsSync(out('x'))).toBe(false);
   }, 300_000);
+});
+
+describe('hazledger export arguments', () => {
+  it.each<[string[], RegExp]>([
+    [['everything', '--out', 'x'], /unknown export "everything"/],
+    [['management-ledger', ...PERIOD, '--out', 'x.csv'], /--producer ORG is required/],
+    [['management-ledger', '--producer', 'org-hengkang', '--from', '2026-02-30', '--to', '2026-03-01', '--out', 'x.csv'], /from must be a real date/],
+    [['management-ledger', '--producer', 'org-hengkang', ...PERIOD], /--out FILE is required/],
+    [['epcis', '--producer', 'org-hengkang', ...PERIOD, '--format', 'csv', '--out', 'x.csv'], /epcis is written as jsonld, not csv/],
+    [['ledger-entries', '--producer', 'org-hengkang', '--out', 'x.ndjson'], /takes no --producer/],
+    [['ledger-entries', '--out', 'x.ndjson', '--batch', '0'], /--batch must be a whole number ≥ 1/],
+    [['ledger-entries', '--out', 'x.ndjson', '--colour'], /unknown option --colour/],
+  ])('refuses %j', (args, message) => {
+    const r = parseExportArgs(args);
+    expect('usageError' in r && r.usageError).toMatch(message);
+  });
+
+  it('takes the format from the file name and the period in China Standard Time', () => {
+    const r = parseExportArgs(['management-ledger', '--producer=org-hengkang', ...PERIOD, '--out', 'l.xlsx', '--json']);
+    expect(r).toMatchObject({ kind: 'management-ledger', format: 'xlsx', producer: 'org-hengkang', json: true, every: 1000 });
+    expect('period' in r && r.period).toEqual({ from: '2026-11-10', to: '2026-11-13', start: '2026-11-09T16:00:00.000Z', end: '2026-11-13T16:00:00.000Z' });
+  });
 });
