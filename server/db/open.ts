@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { concat } from '../../ledger/bytes.js';
 import type { Row, Sql } from '../../ledger/store/sql.js';
 
 export const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -74,5 +76,20 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       c.release(broken);
     }
   };
-  return { sql: wrap('postgres', pool, transaction), close: () => pool.end() };
+  const copyOutBinary = async (query: string) => {
+    const c = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of c.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
+      // A buffer of its own (never a slice of Node's shared pool), so it can be moved to a worker.
+      return concat(...chunks);
+    } catch (e) {
+      broken = e as Error;
+      throw e;
+    } finally {
+      c.release(broken);
+    }
+  };
+  return { sql: { ...wrap('postgres', pool, transaction), copyOutBinary }, close: () => pool.end() };
 }

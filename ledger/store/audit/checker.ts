@@ -2,15 +2,15 @@
 // over worker threads; the audit sees the same answers from both.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Bytes } from '../../bytes.js';
 import { openNote, parseVkey } from '../../note.js';
-import { checkPage, packBodies, type PageFacts } from './entry-check.js';
+import { checkPage, type PackedPage, type PageFacts } from './entry-check.js';
 import type { WorkerRequest } from './worker.js';
 
 export type NoteResult = { text: string } | { error: string };
 
 export interface Checker {
-  checkPage(bodies: (Bytes | string)[]): Promise<PageFacts>;
+  /** The page's buffers may be moved to a worker: the caller must not use them afterwards. */
+  checkPage(page: PackedPage): Promise<PageFacts>;
   openNotes(notes: string[], vkey: string): Promise<NoteResult[]>;
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ function openEach(notes: string[], vkey: string): NoteResult[] {
 
 export function inlineChecker(): Checker {
   return {
-    checkPage: async (bodies) => checkPage(packBodies(bodies)),
+    checkPage: async (page) => checkPage(page),
     openNotes: async (notes, vkey) => openEach(notes, vkey),
     close: async () => {},
   };
@@ -65,9 +65,8 @@ export function workerChecker(count = defaultWorkers()): Checker {
     });
   };
   return {
-    checkPage: (bodies) => {
-      const page = packBodies(bodies);
-      const transfer = 'data' in page ? [page.data.buffer, page.offsets.buffer] : [page.lengths.buffer];
+    checkPage: (page) => {
+      const transfer = 'data' in page ? [page.data.buffer, page.starts.buffer, page.ends.buffer] : [page.lengths.buffer];
       return send<PageFacts>({ kind: 'page', page }, transfer as ArrayBuffer[]);
     },
     openNotes: (notes, vkey) => send<NoteResult[]>({ kind: 'notes', notes, vkey }),

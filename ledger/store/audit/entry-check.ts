@@ -1,8 +1,9 @@
 // The per-entry half of the self-audit, independent of order and of the database, so that it
 // can run in worker threads: each body's leaf hash, its envelope and canonical form, and the
 // subjects and `prev` links it names.
-import { fromUtf8, utf8, type Bytes } from '../../bytes.js';
+import { fromUtf8, toBase64, utf8, type Bytes } from '../../bytes.js';
 import { isCanonicalJson } from '../../canonical.js';
+import { scanCanonicalObject } from '../../canonical-scan.js';
 import { envelopeProblems } from '../../entry.js';
 import { leafHash } from '../../hash.js';
 
@@ -19,13 +20,48 @@ export interface EntryFacts {
 export interface PageFacts {
   /** Leaf hashes of the bodies, 32 bytes each, packed. */
   leafHashes: Uint8Array;
+  /** The same in base64, as `prev` links name them. */
+  leafLinks: string[];
   facts: EntryFacts[];
 }
 
-/** A page of bodies: UTF-8 text when the database could give it so, raw bytes otherwise. */
-export type PackedPage = { text: string; lengths: Uint32Array } | { data: Uint8Array; offsets: Uint32Array };
+/**
+ * A page of bodies: UTF-8 text when the database could give it so, or raw bytes, body i being
+ * data[starts[i], ends[i]) (on PostgreSQL, the binary COPY output itself, with no copy made).
+ */
+export type PackedPage = { text: string; lengths: Uint32Array } | { data: Uint8Array; starts: Uint32Array; ends: Uint32Array };
 
 function factsOf(text: string): EntryFacts {
+  return fastFacts(text) ?? slowFacts(text);
+}
+
+/**
+ * A body proven canonical by the scan needs only its envelope's small members parsed: `data`
+ * and `sig` are checked for their kind alone, so a stand-in of the same kind takes their place.
+ */
+function fastFacts(text: string): EntryFacts | undefined {
+  const members = scanCanonicalObject(text);
+  if (!members) return undefined;
+  const envelope: Record<string, unknown> = Object.create(null); // a member named __proto__ stays a member
+  for (const [name, raw] of members) envelope[name] = name === 'data' || name === 'sig' ? standIn(raw) : memberValue(raw);
+  return envelopeFacts(envelope, false);
+}
+
+/** A member's value from its canonical text: plain strings and integers without JSON.parse. */
+function memberValue(raw: string): unknown {
+  const c = raw.charCodeAt(0);
+  if (c === 0x22 && raw.indexOf('\\') === -1) return raw.slice(1, -1);
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return Number(raw); // the scan allows integers only
+  return JSON.parse(raw);
+}
+
+/** For `data` and `sig` the envelope checks look at the kind of value only. */
+function standIn(raw: string): unknown {
+  return raw[0] === '{' ? {} : raw[0] === '[' ? [] : JSON.parse(raw);
+}
+
+/** The facts by JSON.parse and serialising again: the reference the fast path must agree with. */
+export function slowFacts(text: string): EntryFacts {
   let entry: unknown;
   try {
     entry = JSON.parse(text);
@@ -33,11 +69,14 @@ function factsOf(text: string): EntryFacts {
     return { malformed: `not JSON: ${(e as Error).message}` };
   }
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { malformed: 'not a JSON object' };
-  const o = entry as Record<string, unknown>;
+  return envelopeFacts(entry as Record<string, unknown>, () => isCanonicalJson(text, entry));
+}
+
+function envelopeFacts(o: Record<string, unknown>, canonical: false | (() => boolean)): EntryFacts {
   const facts: EntryFacts = {};
   const problems = envelopeProblems(o);
   if (problems.length > 0) facts.malformed = problems.join('; ');
-  else if (!isCanonicalJson(text, o)) facts.notCanonical = true;
+  else if (canonical && !canonical()) facts.notCanonical = true;
   if (typeof o.unit === 'string') facts.unit = o.unit;
   if (typeof o.manifest === 'string') facts.manifest = o.manifest;
   const prev = o.prev as Record<string, unknown> | undefined;
@@ -49,8 +88,9 @@ function factsOf(text: string): EntryFacts {
 }
 
 export function checkPage(page: PackedPage): PageFacts {
-  const n = 'lengths' in page ? page.lengths.length : page.offsets.length - 1;
+  const n = 'lengths' in page ? page.lengths.length : page.starts.length;
   const leafHashes = new Uint8Array(n * 32);
+  const leafLinks: string[] = new Array(n);
   const facts: EntryFacts[] = new Array(n);
   let at = 0;
   for (let i = 0; i < n; i++) {
@@ -61,17 +101,19 @@ export function checkPage(page: PackedPage): PageFacts {
       at += page.lengths[i];
       body = utf8(text);
     } else {
-      body = page.data.subarray(page.offsets[i], page.offsets[i + 1]);
+      body = page.data.subarray(page.starts[i], page.ends[i]);
       try {
         text = fromUtf8(body);
       } catch {
         text = undefined;
       }
     }
-    leafHashes.set(leafHash(body), i * 32);
+    const hash = leafHash(body);
+    leafHashes.set(hash, i * 32);
+    leafLinks[i] = toBase64(hash);
     facts[i] = text === undefined ? { malformed: 'not UTF-8' } : factsOf(text);
   }
-  return { leafHashes, facts };
+  return { leafHashes, leafLinks, facts };
 }
 
 export function packBodies(bodies: (Bytes | string)[]): PackedPage {
@@ -80,9 +122,14 @@ export function packBodies(bodies: (Bytes | string)[]): PackedPage {
     return { text: texts.join(''), lengths: Uint32Array.from(texts, (t) => t.length) };
   }
   const raw = bodies.map((b) => (typeof b === 'string' ? utf8(b) : b));
-  const offsets = new Uint32Array(raw.length + 1);
-  for (let i = 0; i < raw.length; i++) offsets[i + 1] = offsets[i] + raw[i].length;
-  const data = new Uint8Array(offsets[raw.length]);
-  raw.forEach((b, i) => data.set(b, offsets[i]));
-  return { data, offsets };
+  const starts = new Uint32Array(raw.length);
+  const ends = new Uint32Array(raw.length);
+  let size = 0;
+  raw.forEach((b, i) => {
+    starts[i] = size;
+    ends[i] = size += b.length;
+  });
+  const data = new Uint8Array(size);
+  raw.forEach((b, i) => data.set(b, starts[i]));
+  return { data, starts, ends };
 }
