@@ -33,7 +33,13 @@ async function buildLog(driver: (typeof DRIVERS)[number]): Promise<Log> {
   return { place, db, key };
 }
 
-const audit = async (log: Log) => auditLedger(log.db.sql, parseVkey(log.key.vkey));
+/** The audit with the log in one page, and in pages of 32 leaves (the tree above pages at work): the same breaks. */
+const audit = async (log: Log) => {
+  const whole = await auditLedger(log.db.sql, parseVkey(log.key.vkey));
+  const paged = await auditLedger(log.db.sql, parseVkey(log.key.vkey), { pageSize: 32 });
+  expect(paged).toEqual(whole);
+  return whole;
+};
 const codesAt = (breaks: Break[], index: number) => breaks.filter((b) => b.index === index).map((b) => b.code);
 const asDba = async (log: Log, statements: string[], params: unknown[][] = []) => {
   await log.db.sql.query('ALTER TABLE ledger_entries DISABLE TRIGGER USER');
@@ -177,7 +183,11 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
 
   it('catches a tampered tile and a broken prev link, each on its own', async () => {
     log = await buildLog(driver);
-    await asDba(log, [`UPDATE ledger_tiles SET hashes = overlay(hashes PLACING '\\xffff'::bytea FROM 33) WHERE height = 2 AND idx = 0`]);
+    // A node low in the tree (inside a page's subtree) and one high up (above pages of 32).
+    await asDba(log, [
+      `UPDATE ledger_tiles SET hashes = overlay(hashes PLACING '\\xffff'::bytea FROM 33) WHERE height = 2 AND idx = 0`,
+      `UPDATE ledger_tiles SET hashes = overlay(hashes PLACING '\\xffff'::bytea FROM 33) WHERE height = 7 AND idx = 0`,
+    ]);
     const seq = new Sequencer(log.db.sql, log.key.signer);
     const bad = new ChainedEntries(1);
     bad.next(); // this unit's first entry is never sealed, so the next one links to nothing in the log
@@ -187,6 +197,7 @@ describe.each(DRIVERS)('self-audit on %s', (driver) => {
     const { breaks } = await audit(log);
     expect(breaks.map((b) => [b.index, b.code])).toEqual([
       [4, 'TILE_MISMATCH'],
+      [128, 'TILE_MISMATCH'],
       [SIZE, 'PREV_LINK_BROKEN'],
     ]);
   });

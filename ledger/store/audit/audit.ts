@@ -12,8 +12,10 @@ import { copyField, int, parseCopyBinary } from '../copy-binary.js';
 import { bytes, num, type Sql } from '../sql.js';
 import { splitHashes, TILE_WIDTH, TileNodeSource } from '../tiles.js';
 import { inlineChecker, workerChecker, type Checker } from './checker.js';
-import { packBodies, type PackedPage, type PageFacts } from './entry-check.js';
-import { AuditTree, ChainChecker, loadTiles, type TileRows } from './sequential-checks.js';
+import { packBodies, type PackedPage } from './entry-check.js';
+import type { PageResult } from './page-check.js';
+import { AuditTree, ChainChecker, loadTiles } from './sequential-checks.js';
+import { unpackTiles, type PageSpan, type TilePack } from './subtree.js';
 
 export type BreakCode =
   | 'ENTRY_MISSING'
@@ -47,6 +49,7 @@ export interface Break {
 
 export interface AuditReport {
   size: number;
+  /** Rows found (a deleted row is not counted; it is an ENTRY_MISSING break). */
   entries: number;
   checkpoints: number;
   breaks: Break[];
@@ -88,54 +91,56 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
   const checker = workers === 0 ? inlineChecker() : workerChecker(workers);
   try {
     const signedPromise = readCheckpoints(checkpointRows, log, checker, report);
-    const tree = new AuditTree(sql, report);
+    const tree = new AuditTree(report);
     const chains = new ChainChecker(report);
-    let expected = 0;
     // The recomputed root at every size a checkpoint was signed at, compared once all are read.
-    const checkpointSizes = new Set(checkpointRows.map((r) => num(r.size)));
+    const checkpointSizes = checkpointRows.map((r) => num(r.size)).sort((a, b) => a - b);
     const rootsAt = new Map<number, Bytes>([[0, EMPTY_ROOT]]);
-    const append = (h: Bytes) => {
-      tree.append(h);
-      expected++;
-      if (checkpointSizes.has(tree.size)) rootsAt.set(tree.size, tree.root());
-    };
+    let entries = 0;
 
-    // Pages are read in order while earlier ones are checked in the workers; results are
-    // consumed in order, because the tree and the chains are sequential.
-    const consume = async ({ idx, stored, odd, facts, tiles }: CheckedPage) => {
-      tree.useTiles(await tiles);
-      for (let i = 0; i < idx.length; i++) {
-        while (expected < idx[i]) {
-          // A hole: keep the tree going on the stored leaf hash so the rest can still be checked.
+    // Aligned pages of 2^k leaves: each is read (the next while this one is checked), checked
+    // whole in a worker — bodies and the page's subtree — and its result consumed in order, since
+    // the tree above the pages and the chains are sequential.
+    const pageLeaves = 2 ** Math.max(1, Math.ceil(Math.log2(opts.pageSize ?? 4096)));
+    const pageHeight = Math.log2(pageLeaves);
+    const consume = async ({ span, idx, stored, odd, result, tiles }: CheckedPage) => {
+      for (let expected = span.from, i = 0; expected < span.to; expected++) {
+        if (idx[i] !== expected) {
           report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
-          append(tree.storedLeaf(expected) ?? new Uint8Array(32));
+          continue;
         }
-        const h = facts.leafHashes.subarray(i * 32, i * 32 + 32);
-        const s = (odd.size > 0 && odd.get(i)) || stored.subarray(i * 32, i * 32 + 32);
-        if (!equalBytes(h, s)) {
-          report({ index: idx[i], code: 'LEAF_HASH_MISMATCH', expected: b64(h), actual: b64(s), detail: 'stored leaf hash is not the hash of the stored body' });
+        if (!sameLeaf(result.leafHashes, stored, i) || odd.has(i)) {
+          const actual = odd.get(i) ?? stored.subarray(i * 32, i * 32 + 32);
+          report({ index: idx[i], code: 'LEAF_HASH_MISMATCH', expected: b64(result.leafHashes.subarray(i * 32, i * 32 + 32)), actual: b64(actual), detail: 'stored leaf hash is not the hash of the stored body' });
         }
-        chains.check(idx[i], facts.facts[i], facts.leafLinks[i]);
-        append(h);
+        chains.check(idx[i], result.facts[i], result.leafLinks[i]);
+        i++;
       }
-      opts.onProgress?.(expected, headSize);
+      entries += idx.length;
+      for (const b of result.tree.breaks) report(b);
+      span.sizes.forEach((size, k) => rootsAt.set(size, tree.root(result.tree.partial[k])));
+      tree.useTiles(unpackTiles(await tiles));
+      for (const node of result.tree.nodes) tree.appendNode(node);
+      if (checkpointSizes.includes(span.to)) rootsAt.set(span.to, tree.root());
+      opts.onProgress?.(span.to, headSize);
     };
-    const pageSize = opts.pageSize ?? 5000;
+    const spanAt = (from: number): PageSpan => {
+      const to = Math.min(from + pageLeaves, headSize);
+      return { from, to, sizes: checkpointSizes.filter((s) => s > from && s < to) };
+    };
+    const read = (span: PageSpan) => Promise.all([fetchPage(sql, span.from, span.to), loadTiles(sql, span.from, span.to, 0, pageHeight)]);
     const inflight: Promise<CheckedPage>[] = [];
-    let from = 0;
-    let reading = fetchPage(sql, from, pageSize, headSize);
-    for (;;) {
-      const { idx, stored, odd, bodies } = await reading;
-      if (idx.length === 0) break;
-      const next = idx[idx.length - 1] + 1;
-      reading = fetchPage(sql, next, pageSize, headSize); // the database reads ahead while this page is checked
-      const tiles = loadTiles(sql, from, next);
-      from = next;
-      inflight.push(checker.checkPage(bodies).then((facts) => ({ idx, stored, odd, facts, tiles })));
+    let reading = headSize > 0 ? read(spanAt(0)) : undefined;
+    for (let from = 0; from < headSize; from += pageLeaves) {
+      const span = spanAt(from);
+      const [{ idx, stored, odd, bodies }, pageTiles] = await reading!;
+      if (from + pageLeaves < headSize) reading = read(spanAt(from + pageLeaves)); // the database reads ahead while this page is checked
+      const tiles = loadTiles(sql, span.from, span.to, pageHeight + 1, Infinity);
+      const request = { bodies, idx: Float64Array.from(idx), span, tiles: pageTiles };
+      inflight.push(checker.checkPage(request).then((result) => ({ span, idx, stored, odd, result, tiles })));
       if (inflight.length > 4) await consume(await inflight.shift()!);
     }
     while (inflight.length > 0) await consume(await inflight.shift()!);
-    for (; expected < headSize; expected++) report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
 
     const signed = await signedPromise;
     const headCheckpoint = signed.find((c) => c.size === headSize);
@@ -157,7 +162,7 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
     const suspect = new Set(rootMismatches);
     await checkConsistency(sql, signed, (a, b) => suspect.has(a) || suspect.has(b) || b > tree.size, report);
     breaks.sort((a, b) => a.index - b.index);
-    return { size: headSize, entries: expected, checkpoints: signed.length, breaks };
+    return { size: headSize, entries, checkpoints: signed.length, breaks };
   } finally {
     await checker.close();
   }
@@ -173,8 +178,10 @@ interface StoredPage {
 }
 
 interface CheckedPage extends Omit<StoredPage, 'bodies'> {
-  facts: PageFacts;
-  tiles: Promise<TileRows>;
+  span: PageSpan;
+  result: PageResult;
+  /** The stored tile rows above the page's subtree that its nodes complete. */
+  tiles: Promise<TilePack>;
 }
 
 /**
@@ -184,9 +191,9 @@ interface CheckedPage extends Omit<StoredPage, 'bodies'> {
  * the same bytes once encoded); a page the database cannot convert (a tampered, non-UTF-8 body) is
  * read again as bytes.
  */
-async function fetchPage(sql: Sql, from: number, limit: number, headSize: number): Promise<StoredPage> {
+async function fetchPage(sql: Sql, from: number, to: number): Promise<StoredPage> {
   if (sql.copyOutBinary) {
-    const rows = parseCopyBinary(await sql.copyOutBinary(`SELECT idx, body, leaf_hash FROM ledger_entries WHERE idx >= ${from} AND idx < ${headSize} ORDER BY idx LIMIT ${limit}`));
+    const rows = parseCopyBinary(await sql.copyOutBinary(`SELECT idx, body, leaf_hash FROM ledger_entries WHERE idx >= ${from} AND idx < ${to} ORDER BY idx`));
     const idx = new Array<number>(rows.count);
     const stored = new Uint8Array(rows.count * 32);
     const odd = new Map<number, Bytes>();
@@ -201,7 +208,7 @@ async function fetchPage(sql: Sql, from: number, limit: number, headSize: number
     return { idx, stored, odd, bodies: { data: rows.data, starts, ends } };
   }
   const query = (body: string) =>
-    sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $3 ORDER BY idx LIMIT $2`, [from, limit, headSize]);
+    sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`, [from, to]);
   let rows;
   try {
     rows = await query(`convert_from(body, 'UTF8')`);
@@ -212,6 +219,13 @@ async function fetchPage(sql: Sql, from: number, limit: number, headSize: number
   const odd = new Map<number, Bytes>();
   rows.forEach((r, i) => keepStored(stored, odd, i, bytes(r.leaf_hash)));
   return { idx: rows.map((r) => num(r.idx)), stored, odd, bodies: packBodies(rows.map((r) => r.body as string | Bytes)) };
+}
+
+/** Hash i of two packed lists, compared in place. */
+function sameLeaf(a: Uint8Array, b: Uint8Array, i: number): boolean {
+  let diff = 0;
+  for (let k = i * 32; k < i * 32 + 32; k++) diff |= a[k] ^ b[k];
+  return diff === 0;
 }
 
 function keepStored(stored: Uint8Array, odd: Map<number, Bytes>, i: number, hash: Bytes): void {

@@ -3,14 +3,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { openNote, parseVkey } from '../../note.js';
-import { checkPage, type PackedPage, type PageFacts } from './entry-check.js';
+import { checkAlignedPage, transferables, type PageRequest, type PageResult } from './page-check.js';
 import type { WorkerRequest } from './worker.js';
 
 export type NoteResult = { text: string } | { error: string };
 
 export interface Checker {
-  /** The page's buffers may be moved to a worker: the caller must not use them afterwards. */
-  checkPage(page: PackedPage): Promise<PageFacts>;
+  /** The request's buffers may be moved to a worker: the caller must not use them afterwards. */
+  checkPage(req: PageRequest): Promise<PageResult>;
   openNotes(notes: string[], vkey: string): Promise<NoteResult[]>;
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ function openEach(notes: string[], vkey: string): NoteResult[] {
 
 export function inlineChecker(): Checker {
   return {
-    checkPage: async (page) => checkPage(page),
+    checkPage: async (req) => checkAlignedPage(req),
     openNotes: async (notes, vkey) => openEach(notes, vkey),
     close: async () => {},
   };
@@ -65,10 +65,7 @@ export function workerChecker(count = defaultWorkers()): Checker {
     });
   };
   return {
-    checkPage: (page) => {
-      const transfer = 'data' in page ? [page.data.buffer, page.starts.buffer, page.ends.buffer] : [page.lengths.buffer];
-      return send<PageFacts>({ kind: 'page', page }, transfer as ArrayBuffer[]);
-    },
+    checkPage: (req) => send<PageResult>({ kind: 'page', ...req }, transferables(req)),
     openNotes: (notes, vkey) => send<NoteResult[]>({ kind: 'notes', notes, vkey }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));

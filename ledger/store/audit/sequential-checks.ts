@@ -1,6 +1,6 @@
-// The sequential half of the self-audit: the tree recomputed leaf by leaf against the stored
-// tiles, and each chain's `prev` links against the entries seen so far.
-import { equalBytes, toBase64, type Bytes } from '../../bytes.js';
+// The sequential half of the self-audit: the tree above the pages against the stored tiles, and
+// each chain's `prev` links against the entries seen so far.
+import { concat, equalBytes, type Bytes } from '../../bytes.js';
 import { EMPTY_ROOT, nodeHash } from '../../hash.js';
 import { foldRight } from '../../tree.js';
 import { copyField, int, parseCopyBinary } from '../copy-binary.js';
@@ -8,8 +8,7 @@ import { bytes, num, type Sql } from '../sql.js';
 import { TILE_WIDTH } from '../tiles.js';
 import type { Break } from './audit.js';
 import type { EntryFacts } from './entry-check.js';
-
-const b64 = toBase64;
+import { compareNode, type SubtreeNode, type TileRows, type TilePack } from './subtree.js';
 
 /** Reports each entry's shape problems and checks its `prev` links against the chains so far. */
 export class ChainChecker {
@@ -35,18 +34,18 @@ export class ChainChecker {
 }
 
 /**
- * Recomputes the tree leaf by leaf and compares every completed perfect node with the stored
- * tile. A node that differs only because a node below it already differed is not reported again.
+ * The tree above the pages: each page's subtree nodes (hashed and compared in the page's check)
+ * are appended, merged, and every node completed above them compared with its stored tile. A node
+ * that differs only because a node below it already differed is not reported again.
  */
 export class AuditTree {
-  private readonly stack: { hash: Bytes; dirty: boolean }[] = [];
+  // The compact range: node hashes, and whether each differs from (or lacks) a stored node.
+  private readonly hashes: Bytes[] = [];
+  private readonly dirty: boolean[] = [];
   private count = 0;
   private rows: TileRows = [];
 
-  constructor(
-    private readonly sql: Sql,
-    private readonly report: (b: Break) => void,
-  ) {}
+  constructor(private readonly report: (b: Break) => void) {}
 
   get size(): number {
     return this.count;
@@ -56,62 +55,38 @@ export class AuditTree {
     this.rows = rows;
   }
 
-  storedLeaf(index: number): Bytes | undefined {
-    return this.stored(0, index);
-  }
-
-  private stored(height: number, index: number): Bytes | undefined {
-    const row = this.rows[height]?.get(Math.floor(index / TILE_WIDTH));
-    const off = (index % TILE_WIDTH) * 32;
-    return row && row.length >= off + 32 ? row.subarray(off, off + 32) : undefined;
-  }
-
-  private compare(height: number, index: number, hash: Bytes, childDirty: boolean): boolean {
-    const stored = this.stored(height, index);
-    const at = index * 2 ** height;
-    if (!stored) {
-      this.report({ index: at, code: 'TILE_MISSING', detail: `no stored node at height ${height} index ${index}` });
-      return true;
-    }
-    if (equalBytes(stored, hash)) return false;
-    if (!childDirty) {
-      this.report({ index: at, code: 'TILE_MISMATCH', expected: b64(hash), actual: b64(stored), detail: `node at height ${height} index ${index}` });
-    }
-    return true;
-  }
-
-  append(leaf: Bytes): void {
-    let index = this.count;
-    let height = 0;
-    let node = { hash: leaf, dirty: this.compare(0, index, leaf, false) };
+  /** Append a perfect subtree of 2^height leaves, starting where the tree ends (a multiple of its width). */
+  appendNode({ height, hash, dirty }: SubtreeNode): void {
+    const width = 2 ** height;
+    if (this.count % width !== 0) throw new Error(`a subtree of ${width} leaves cannot start at ${this.count}`);
+    let index = this.count / width;
     while (index % 2 === 1) {
-      const left = this.stack.pop()!;
-      const hash = nodeHash(left.hash, node.hash);
+      const leftDirty = this.dirty.pop()!;
+      hash = nodeHash(this.hashes.pop()!, hash);
       index = (index - 1) / 2;
       height++;
-      node = { hash, dirty: this.compare(height, index, hash, left.dirty || node.dirty) };
+      dirty = compareNode(this.rows, height, index, hash, leftDirty || dirty, this.report);
     }
-    this.stack.push(node);
-    this.count++;
+    this.hashes.push(hash);
+    this.dirty.push(dirty);
+    this.count += width;
   }
 
-  root(): Bytes {
-    return this.count === 0 ? EMPTY_ROOT : foldRight(this.stack.map((n) => n.hash));
+  /** The root now, or of the tree with `more` perfect subtrees (left to right) appended. */
+  root(more: Bytes[] = []): Bytes {
+    return this.count === 0 && more.length === 0 ? EMPTY_ROOT : foldRight([...this.hashes, ...more]);
   }
 
   sameRange(hashes: Bytes[]): boolean {
-    return hashes.length === this.stack.length && hashes.every((h, i) => equalBytes(h, this.stack[i].hash));
+    return hashes.length === this.hashes.length && hashes.every((h, i) => equalBytes(h, this.hashes[i]));
   }
 }
 
-/** Stored tile rows: rows[height].get(tile index). */
-export type TileRows = Map<number, Bytes>[];
-
-/** The tile rows that appending leaves [from, to) completes nodes in. */
-export async function loadTiles(sql: Sql, from: number, to: number): Promise<TileRows> {
+/** The tile rows at heights [minHeight, maxHeight] that appending leaves [from, to) completes nodes in. */
+export async function loadTiles(sql: Sql, from: number, to: number, minHeight: number, maxHeight: number): Promise<TilePack> {
   const heights: number[] = [];
   const idxs: number[] = [];
-  for (let h = 0, span = 1; span <= to; h++, span *= 2) {
+  for (let h = minHeight, span = 2 ** minHeight; span <= to && h <= maxHeight; h++, span *= 2) {
     const first = Math.ceil((from + 1) / span) - 1;
     const last = Math.floor(to / span) - 1;
     for (let r = Math.floor(first / TILE_WIDTH); last >= first && r <= Math.floor(last / TILE_WIDTH); r++) {
@@ -119,22 +94,31 @@ export async function loadTiles(sql: Sql, from: number, to: number): Promise<Til
       idxs.push(r);
     }
   }
-  const byHeight: TileRows = [];
-  const keep = (height: number, idx: number, hashes: Bytes) => (byHeight[height] ??= new Map()).set(idx, hashes);
+  const query = (list: (xs: number[], type: string) => string) =>
+    `SELECT t.height, t.idx, t.hashes FROM unnest(${list(heights, 'int')}, ${list(idxs, 'bigint')}) AS w(height, idx)
+       JOIN ledger_tiles t ON t.height = w.height AND t.idx = w.idx`;
   if (sql.copyOutBinary) {
     // Binary COPY: the hashes as bytes, not hex text to decode (a third of the log's size again).
-    const rows = parseCopyBinary(await sql.copyOutBinary(
-      `SELECT t.height, t.idx, t.hashes FROM unnest('{${heights}}'::int[], '{${idxs}}'::bigint[]) AS w(height, idx)
-         JOIN ledger_tiles t ON t.height = w.height AND t.idx = w.idx`,
-    ));
-    for (let r = 0; r < rows.count; r++) keep(int(copyField(rows, r, 0)), int(copyField(rows, r, 1)), copyField(rows, r, 2)!);
-    return byHeight;
+    const rows = parseCopyBinary(await sql.copyOutBinary(query((xs, type) => `'{${xs}}'::${type}[]`)));
+    const k = (r: number, f: number) => r * 3 + f;
+    return {
+      heights: Int32Array.from({ length: rows.count }, (_, r) => int(copyField(rows, r, 0))),
+      idxs: Float64Array.from({ length: rows.count }, (_, r) => int(copyField(rows, r, 1))),
+      data: rows.data,
+      starts: Uint32Array.from({ length: rows.count }, (_, r) => rows.starts[k(r, 2)]),
+      ends: Uint32Array.from({ length: rows.count }, (_, r) => rows.ends[k(r, 2)]),
+    };
   }
-  const rows = await sql.query(
-    `SELECT t.height, t.idx, t.hashes FROM unnest($1::int[], $2::bigint[]) AS w(height, idx)
-       JOIN ledger_tiles t ON t.height = w.height AND t.idx = w.idx`,
-    [heights, idxs],
-  );
-  for (const r of rows) keep(Number(r.height), num(r.idx), bytes(r.hashes));
-  return byHeight;
+  let n = 0;
+  const rows = await sql.query(query((_, type) => `$${++n}::${type}[]`), [heights, idxs]);
+  const hashes = rows.map((r) => bytes(r.hashes));
+  const ends = new Uint32Array(hashes.length);
+  hashes.reduce((at, h, i) => (ends[i] = at + h.length), 0);
+  return {
+    heights: Int32Array.from(rows, (r) => Number(r.height)),
+    idxs: Float64Array.from(rows, (r) => num(r.idx)),
+    data: concat(...hashes),
+    starts: Uint32Array.from(hashes, (h, i) => ends[i] - h.length),
+    ends,
+  };
 }

@@ -1,15 +1,13 @@
-// Worker thread for the self-audit: checks packed pages of entries and checkpoint signatures.
+// Worker thread for the self-audit: checks pages of entries and checkpoint signatures.
 import { parentPort } from 'node:worker_threads';
 import { openNote, parseVkey } from '../../note.js';
-import { checkPage, type PackedPage } from './entry-check.js';
+import { checkAlignedPage, type PageRequest } from './page-check.js';
 
-export type WorkerRequest =
-  | { id: number; kind: 'page'; page: PackedPage }
-  | { id: number; kind: 'notes'; vkey: string; notes: string[] };
+export type WorkerRequest = ({ id: number; kind: 'page' } & PageRequest) | { id: number; kind: 'notes'; vkey: string; notes: string[] };
 
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.kind === 'page') {
-    const result = checkPage(req.page);
+    const result = checkAlignedPage(req);
     parentPort!.postMessage({ id: req.id, result }, [result.leafHashes.buffer as ArrayBuffer]);
   } else {
     const key = parseVkey(req.vkey);
