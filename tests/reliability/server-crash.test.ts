@@ -7,13 +7,15 @@ import { crashRounds } from './crash-rounds.js';
 
 afterAll(killServers);
 
+// PGlite takes two kills (a random one, then the crash point inside a batch): each of its restarts
+// and audits costs several times PostgreSQL's, and a third kill there adds time, not a new case.
 describe.each([
-  ['PGlite', 'pglite', 420_000],
-  ['PostgreSQL', 'postgres', 240_000],
-] as const)('the server SIGKILLed under load on %s', (_name, driver, timeout) => {
-  it('keeps every acknowledged step across 3 kills, none twice, and verifies after each restart', async () => {
+  ['PGlite', 'pglite', 2, 420_000],
+  ['PostgreSQL', 'postgres', 3, 240_000],
+] as const)('the server SIGKILLed under load on %s', (_name, driver, kills, timeout) => {
+  it(`keeps every acknowledged step across ${kills} kills, none twice, and verifies after each restart`, async () => {
     const seed = Date.now() % 1_000_000;
-    const r = await crashRounds(driver, 3, seed);
+    const r = await crashRounds(driver, kills, seed);
     console.log(`${driver} crash rounds (seed ${seed}): ${r.acked} steps acknowledged, log size ${r.size}, intake rows pending at each kill: ${r.pendingAtKill.join(', ')}`);
     // The crash point fired inside a batch: its transaction rolled back, and the intake rows it
     // was sealing were still there for the restarted sequencer (checked by the next round).
