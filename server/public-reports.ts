@@ -5,21 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PublicReport } from './api-types.js';
 
-export const REPORT_CATEGORIES = ['leak', 'damaged', 'abandoned', 'label', 'other'] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
-
-export interface PublicReport {
-  id: string;
-  receivedAt: string;
-  grai: string;
-  unitId: string;
-  producerOrgId: string;
-  category: ReportCategory;
-  message: string;
-  /** How to reach the reporter, only when they chose to leave it. */
-  contact?: string;
-}
 
 const ID = /^r-\d{13}-[0-9a-f]{8}$/;
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
+import type { UnitDecision } from '../api-types.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { AT_PRODUCER, checkParty, type ManifestAction } from './manifest-lifecycle.js';
@@ -180,15 +181,6 @@ export const depart = (ctx: CustodyContext, actor: Actor, id: string, s: StepInp
 export const arrive = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string }) =>
   manifestStep(ctx, actor, id, s, 'arrive', 'manifest.arrived', { vehiclePlate: s.vehiclePlate });
 
-export interface UnitDecision {
-  unitId: string;
-  accept: boolean;
-  grossKg?: string;
-  tareKg?: string;
-  /** Why a unit is refused, and what kind of discrepancy it is. */
-  reason?: string;
-  discrepancy?: 'quantity' | 'type';
-}
 
 /**
  * Receipt: the receiving operator decides on every unit that arrived — accepted, or refused with

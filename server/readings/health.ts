@@ -3,18 +3,7 @@
 // (frames, errors by kind, link state).
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor } from '../custody/context.js';
-
-export interface DeviceHealth {
-  id: string;
-  orgId: string;
-  siteId: string | null;
-  kind: string;
-  keyEnrolled: boolean;
-  lastSeen: string | null;
-  readings: { sealed: number; kept: number; refused: number };
-  lastRefusal: { at: string; detail: string } | null;
-  gateway: { reportedAt: string; health: Record<string, unknown> } | null;
-}
+import type { DeviceHealth } from '../api-types.js';
 
 export async function refusedReading(sql: Sql, deviceId: string, detail: string): Promise<void> {
   await sql.query(

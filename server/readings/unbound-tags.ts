@@ -3,19 +3,8 @@
 // reading itself is only counted as kept in device_events (its key, not its EPC). Bounded: the
 // last MAX_PER_ORG reads per organisation, none older than MAX_AGE_MS. Per process and lost on a
 // restart, which is fine for a read the person is waiting for at the reader right now.
+import type { UnboundTag } from '../api-types.js';
 import { grai96OrNothing } from '../units/identifiers/epc.js';
-
-export interface UnboundTag {
-  deviceId: string;
-  /** Upper-case hex, as the reader reported it. */
-  epc: string;
-  /** AI 8003 value when the EPC is a GRAI-96, else null. */
-  grai: string | null;
-  /** When the device read it (its clock). */
-  readAt: string;
-  /** When the server took it. */
-  receivedAt: string;
-}
 
 export const MAX_PER_ORG = 50;
 export const MAX_AGE_MS = 10 * 60_000;

@@ -4,6 +4,7 @@ import { endSession, getSession, sessionFrom, setSession, type Session, type Tok
 import type {
   HistoryEntry, Leg, Manifest, ManifestStep, Me, Organisation, Registration, Site, Unit, UnitStep, Vehicle, WasteCode,
 } from './types.ts';
+import type { UnboundTag } from '../../server/api-types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -139,14 +140,7 @@ export const units = {
     post<UnitStep>(`/api/units/${encodeURIComponent(id)}/retrieval`, reason ? { eventId, reason } : { eventId }),
 };
 
-/** A tag one of the organisation's readers read that matches no unit (GET /api/devices/unbound-tags). */
-export interface UnboundTag {
-  deviceId: string;
-  epc: string;
-  grai: string | null;
-  readAt: string;
-  receivedAt: string;
-}
+export type { UnboundTag };
 
 export const devices = {
   unboundTags: (since?: string) => get<{ now: string; tags: UnboundTag[] }>(`/api/devices/unbound-tags${qs({ since })}`),

@@ -1,17 +1,8 @@
 // The admin pages' calls: device health and device key enrolment.
 import { get, put } from '../../api.ts';
+import type { DeviceHealth } from '../../../../server/api-types.ts';
 
-export interface DeviceHealth {
-  id: string;
-  orgId: string;
-  siteId: string | null;
-  kind: string;
-  keyEnrolled: boolean;
-  lastSeen: string | null;
-  readings: { sealed: number; kept: number; refused: number };
-  lastRefusal: { at: string; detail: string } | null;
-  gateway: { reportedAt: string; health: Record<string, unknown> } | null;
-}
+export type { DeviceHealth };
 
 export interface PublicJwk {
   kty: string;

@@ -2,6 +2,9 @@
 import type { EvidenceBundle } from '../../../../ledger/index.ts';
 import { ApiError, get } from '../../api.ts';
 import type { Manifest } from '../../types.ts';
+import type { PublicReport } from '../../../../server/api-types.ts';
+
+export type { PublicReport };
 
 export interface Finding {
   id: string;
@@ -31,17 +34,6 @@ export interface Pick {
   score: number;
   weight: number;
   chanceFirst: number;
-}
-
-export interface PublicReport {
-  id: string;
-  receivedAt: string;
-  grai: string;
-  unitId: string;
-  producerOrgId: string;
-  category: string;
-  message: string;
-  contact?: string;
 }
 
 const id = encodeURIComponent;

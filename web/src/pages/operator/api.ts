@@ -2,6 +2,9 @@
 // manifest's units, and the receiver's steps (arrival, receipt, treatment, refused units sent on).
 import { get, post } from '../../api.ts';
 import type { Leg, ManifestStep, SealedRef, Unit } from '../../types.ts';
+import type { UnitDecision as Decision } from '../../../../server/api-types.ts';
+
+export type { Decision };
 
 export interface Sighting {
   index: number;
@@ -36,15 +39,6 @@ export interface GateActivity {
   sightings: Sighting[];
   weighings: Weighing[];
   arrivals: Arrival[];
-}
-
-export interface Decision {
-  unitId: string;
-  accept: boolean;
-  grossKg?: string;
-  tareKg?: string;
-  reason?: string;
-  discrepancy?: 'quantity' | 'type';
 }
 
 export interface TreatmentResult {
