@@ -56,6 +56,7 @@ export interface AuditReport {
 }
 
 export interface AuditOptions {
+  /** Leaves per page, rounded up to a power of two (default 4,096): each is checked as one subtree. */
   pageSize?: number;
   /** Worker threads for the per-entry checks; by default some for large logs, none for small. */
   workers?: number;
