@@ -55,6 +55,13 @@ export function equalBytes(a: Bytes, b: Bytes): boolean {
   return diff === 0;
 }
 
+/** a[aAt, aAt + n) equals b[bAt, bAt + n), compared in place (no views made: hot loops call it). */
+export function equalBytesAt(a: Bytes, aAt: number, b: Bytes, bAt: number, n: number): boolean {
+  let diff = 0;
+  for (let i = 0; i < n; i++) diff |= a[aAt + i] ^ b[bAt + i];
+  return diff === 0;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 export const utf8 = (s: string): Bytes => encoder.encode(s);

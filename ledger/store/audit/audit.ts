@@ -2,7 +2,7 @@
 // every leaf hash, every stored tile node, the root at every signed checkpoint, each checkpoint's
 // signature, consistency between successive checkpoints, the head row and every `prev` link.
 // It reports every break it finds, each with one code from a closed list.
-import { equalBytes, toBase64, type Bytes } from '../../bytes.js';
+import { equalBytes, equalBytesAt, toBase64, type Bytes } from '../../bytes.js';
 import { parseCheckpointText } from '../../checkpoint.js';
 import { EMPTY_ROOT } from '../../hash.js';
 import { encodeVkey, type NoteVerifier } from '../../note.js';
@@ -110,7 +110,7 @@ export async function auditLedger(sql: Sql, log: NoteVerifier, opts: AuditOption
           report({ index: expected, code: 'ENTRY_MISSING', detail: 'no row at this index' });
           continue;
         }
-        if (!sameLeaf(result.leafHashes, stored, i) || odd.has(i)) {
+        if (!equalBytesAt(result.leafHashes, i * 32, stored, i * 32, 32) || odd.has(i)) {
           const actual = odd.get(i) ?? stored.subarray(i * 32, i * 32 + 32);
           report({ index: idx[i], code: 'LEAF_HASH_MISMATCH', expected: b64(result.leafHashes.subarray(i * 32, i * 32 + 32)), actual: b64(actual), detail: 'stored leaf hash is not the hash of the stored body' });
         }
@@ -220,13 +220,6 @@ async function fetchPage(sql: Sql, from: number, to: number): Promise<StoredPage
   const odd = new Map<number, Bytes>();
   rows.forEach((r, i) => keepStored(stored, odd, i, bytes(r.leaf_hash)));
   return { idx: rows.map((r) => num(r.idx)), stored, odd, bodies: packBodies(rows.map((r) => r.body as string | Bytes)) };
-}
-
-/** Hash i of two packed lists, compared in place. */
-function sameLeaf(a: Uint8Array, b: Uint8Array, i: number): boolean {
-  let diff = 0;
-  for (let k = i * 32; k < i * 32 + 32; k++) diff |= a[k] ^ b[k];
-  return diff === 0;
 }
 
 function keepStored(stored: Uint8Array, odd: Map<number, Bytes>, i: number, hash: Bytes): void {

@@ -1,7 +1,7 @@
 // The tree inside one page of the self-audit. Pages are aligned, 2^k leaves each, so every node
 // of the page's own subtree can be hashed and compared with the stored tiles where the page is
 // checked (a worker thread): the sequential part keeps only the nodes above the pages.
-import { toBase64, type Bytes } from '../../bytes.js';
+import { equalBytesAt, toBase64, type Bytes } from '../../bytes.js';
 import { nodeHash } from '../../hash.js';
 import { TILE_WIDTH } from '../tiles.js';
 import type { Break } from './audit.js';
@@ -43,9 +43,7 @@ export function compareNode(rows: TileRows, height: number, index: number, hash:
     report({ index: at, code: 'TILE_MISSING', detail: `no stored node at height ${height} index ${index}` });
     return true;
   }
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= row[off + i] ^ hash[i]; // in place: a million nodes, no views
-  if (diff === 0) return false;
+  if (equalBytesAt(row, off, hash, 0, 32)) return false;
   if (!childDirty) {
     report({ index: at, code: 'TILE_MISMATCH', expected: toBase64(hash), actual: toBase64(row.subarray(off, off + 32)), detail: `node at height ${height} index ${index}` });
   }
