@@ -33,6 +33,9 @@ export function loadJwtSecret(dataDir: string, configured?: string): Uint8Array 
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }
 
+/** How many checked access tokens are remembered (one a signed-in device or browser tab). */
+const VERIFIED_TOKENS = 10_000;
+
 export class Tokens {
   /** Imported once: importing the secret costs more than checking a token with it. */
   private readonly secret: KeyObject;
@@ -70,12 +73,29 @@ export class Tokens {
   }
 
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now() / 1000) return known.actor;
     try {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
-      return { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
+      const actor: Actor = { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
+      this.remember(token, actor, payload.exp!);
+      return actor;
     } catch {
+      this.verified.delete(token);
       throw new AuthError('the access token is missing, expired or not ours');
     }
+  }
+
+  /**
+   * Tokens already checked, until they expire: the same bytes under the same secret verify the
+   * same way, and jose's check (a WebCrypto key import and an HMAC job) costs more than many a
+   * request it guards. Bounded; the oldest is forgotten first.
+   */
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
+
+  private remember(token: string, actor: Actor, expiresAt: number): void {
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { actor, expiresAt });
   }
 
   /** Log out: the refresh token can no longer be used (the access token lapses within its short life). */

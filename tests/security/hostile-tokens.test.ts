@@ -4,7 +4,7 @@
 // carries data. A real token of another organisation is refused on this organisation's units and
 // manifests (403/404, never the record), lists never show them, and /live never carries them.
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AuthError, loadJwtSecret, Tokens } from '../../server/auth/tokens.js';
 import { Client, eventId, login, personOf } from '../helpers/api.js';
@@ -102,6 +102,22 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
     await expect(after.refresh(pair.refreshToken)).rejects.toBeInstanceOf(AuthError);
     await expect(after.verify(pair.accessToken)).rejects.toBeInstanceOf(AuthError);
     expect((await before.refresh(pair.refreshToken)).refreshToken).not.toBe(pair.refreshToken); // still good under the old one
+  });
+
+  it('refuses a token once it expires, though it was checked (and remembered) while it was good', async () => {
+    const tokens = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('a-secret-for-this-case-0123456789'), { access: 60, refresh: 600 });
+    const actor = { personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer' as const };
+    const { accessToken } = await tokens.issue(actor);
+    expect(await tokens.verify(accessToken)).toEqual(actor);
+    expect(await tokens.verify(accessToken)).toEqual(actor);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    try {
+      await expect(tokens.verify(accessToken)).rejects.toBeInstanceOf(AuthError);
+    } finally {
+      vi.useRealTimers();
+    }
+    const edited = `${accessToken.slice(0, -2)}${accessToken.endsWith('AA') ? 'AB' : 'AA'}`;
+    await expect(tokens.verify(edited)).rejects.toBeInstanceOf(AuthError);
   });
 
   it("refuses another organisation's token on this organisation's unit and manifest, and never shows them", async () => {
