@@ -56,22 +56,21 @@ export async function registerUnit(ctx: CustodyContext, actor: Actor, r: Registr
   const claimData = { siteId: r.siteId, wasteCode: r.wasteCode, name: r.name, hazards: r.hazards, physicalForm: r.physicalForm, containerType: r.containerType, volumeL: r.volumeL, components: r.components, generationDate: r.generationDate, ...(r.epc ? { epc: r.epc } : {}) };
   const claim = { eventId: r.eventId, action: 'unit.register', subject: `site:${r.siteId}`, at, data: claimData };
   return runStep(ctx, actor, r, claim, async (tx, sig) => {
-    const [site] = await tx.query<{ org_id: string; uscc: string }>(
-      'SELECT s.org_id, o.uscc FROM sites s JOIN organisations o ON o.id = s.org_id WHERE s.id = $1',
-      [r.siteId],
-      'site_with_org',
+    // The site (one of the producer's own) and the day's next HJ 1276 sequence number, in one
+    // round trip. An unknown site allocates nothing; a later refusal rolls the number back.
+    const day = r.generationDate.replace(/-/g, '');
+    const [site] = await tx.query<{ uscc: string; next: number }>(
+      `WITH s AS (SELECT o.uscc FROM sites s JOIN organisations o ON o.id = s.org_id WHERE s.id = $1 AND s.org_id = $2),
+            n AS (INSERT INTO unit_sequences (producer_org_id, day, next) SELECT $2, $3, 1 FROM s
+                  ON CONFLICT (producer_org_id, day) DO UPDATE SET next = unit_sequences.next + 1 RETURNING next)
+       SELECT s.uscc, n.next FROM s, n`,
+      [r.siteId, actor.orgId, day],
+      'site_and_unit_sequence',
     );
-    if (!site || site.org_id !== actor.orgId) throw new DomainError('UNKNOWN_SITE', `site ${r.siteId} is not one of your organisation's sites`);
+    if (!site) throw new DomainError('UNKNOWN_SITE', `site ${r.siteId} is not one of your organisation's sites`);
     const tag = r.epc ? readTag(ctx, r.epc) : undefined;
     if (tag) await tagIsFree(tx, tag.epc);
-    const day = r.generationDate.replace(/-/g, '');
-    const [seq] = await tx.query<{ next: number }>(
-      `INSERT INTO unit_sequences (producer_org_id, day, next) VALUES ($1, $2, 1)
-       ON CONFLICT (producer_org_id, day) DO UPDATE SET next = unit_sequences.next + 1 RETURNING next`,
-      [actor.orgId, day],
-      'next_unit_sequence',
-    );
-    const hjCode = formatHj1276Code({ producerCode: site.uscc, wasteCode: r.wasteCode, date: r.generationDate, sequence: Number(seq.next) });
+    const hjCode = formatHj1276Code({ producerCode: site.uscc, wasteCode: r.wasteCode, date: r.generationDate, sequence: Number(site.next) });
     const id = randomUUID();
     const data = { ...claimData, hjCode, producerOrgId: actor.orgId, wasteCategory: waste.category, ...(tag ?? {}), eventId: r.eventId };
     const entry = envelope(actor, 'unit.registered', at, id, data, sig);

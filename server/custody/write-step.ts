@@ -2,6 +2,7 @@
 // (or answer an identical retry with the first answer), let the command lock and check its
 // subject, update the read side, and put the entry with its `prev` link into the ledger intake.
 // After commit the sequencer seals it, and the caller learns its ledger index.
+import { createHash } from 'node:crypto';
 import { canonicalBytes, encodeEntry, leafHash, sha256, toBase64, type Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { JWK } from 'jose';
@@ -57,9 +58,13 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.sql.transaction(async (tx) => {
-        // A retry is answered before any check runs: the step it repeats has changed the state.
-        const earlier = await previousAnswer<T>(tx, actor.personId, step.eventId, requestHash);
-        if (earlier) return earlier;
+        // A first attempt goes straight to the step, one round trip fewer: a retry is rare, and
+        // the unique key on (person, event id) refuses it at the intake insert (or a check refuses
+        // it, the step it repeats having moved the state on). Either way it is answered below.
+        if (attempt > 0) {
+          const earlier = await previousAnswer<T>(tx, actor.personId, step.eventId, requestHash);
+          if (earlier) return earlier;
+        }
         const { entries, project } = await body(tx, [sig]);
         const encoded = entries.map(encodeEntry);
         const leaves = encoded.map((e) => leafHash(e.body));
@@ -70,19 +75,17 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         const stored = JSON.stringify({ response, entries: refs });
         const rows = encoded.map((e, i) => `(${p(e.body)}, ${p(leaves[i])}, ${p(e.type)}, ${p(e.unitId)}, ${p(e.manifestId)})`);
         const writes = (Array.isArray(sql) ? sql : [sql]).map((statement, n) => `w${n} AS (${statement} RETURNING 1)`);
-        const written = await tx.query<{ id: unknown; written: unknown }>(
-          `WITH ${writes.join(',\n             ')},
+        const text = `WITH ${writes.join(',\n             ')},
              i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ${rows.join(', ')} RETURNING id),
              c AS (INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id)
                    SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, max(id) FROM i RETURNING 1)
-           SELECT id, (SELECT count(*) FROM w0) AS written FROM i ORDER BY id`,
-          params,
-        );
+           SELECT id, (SELECT count(*) FROM w0) AS written FROM i ORDER BY id`;
+        const written = await tx.query<{ id: unknown; written: unknown }>(text, params, statementName(text));
         if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
-        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), leaves, subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
+        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), encoded, leaves, subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
       });
       if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
-      const sealed = await Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, outcome.leaves[i])));
+      const sealed = await Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, { leafHash: outcome.leaves[i], entry: outcome.encoded[i] })));
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
       if (outcome.subjectless) {
         // An entry with no unit or manifest cannot be found by subject: keep its index for retries.
@@ -90,19 +93,39 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
       }
       return { response: outcome.response, entry: entries[0], entries, replayed: false };
     } catch (e) {
-      // A unique key refused the step: the same event id taken concurrently (answer it as a
-      // retry), or a concurrent step took what this one wanted (redo it; the checks say why).
+      // A unique key refused the step: its event id already taken (answer it as a retry), or a
+      // concurrent step took what this one wanted (redo it; the checks say why).
       if ((e as { code?: string }).code === '23505' && attempt < 2) continue;
-      // An identical retry that ran beside the first, and waited for its locks, finds the state
-      // moved on by the step it repeats: answer it with that step's answer.
+      // A retry whose step moved the state on is refused by the checks: answer it with that
+      // step's answer, or say its event id was used for another step.
       if (e instanceof DomainError) {
-        const earlier = await ctx.sql.transaction((tx) => previousAnswer<T>(tx, actor.personId, step.eventId, requestHash)).catch(() => undefined);
+        const earlier = await ctx.sql
+          .transaction((tx) => previousAnswer<T>(tx, actor.personId, step.eventId, requestHash))
+          .catch((err: unknown) => (err instanceof DomainError ? err : undefined));
+        if (earlier instanceof DomainError) throw earlier;
         if (earlier) return answerAgain(ctx.sql, earlier);
       }
       throw e;
     }
   }
 }
+
+/**
+ * A name for the step's statement, so that PostgreSQL parses and plans it once per connection: a
+ * kind of step has one text (a unit step always; a manifest step has one per number of units).
+ * Bounded, so that a text that varied more would not fill the connections with prepared statements.
+ */
+function statementName(text: string): string | undefined {
+  const name = `step_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  if (!preparedSteps.has(name)) {
+    if (preparedSteps.size >= PREPARED_STEPS) return undefined;
+    preparedSteps.add(name);
+  }
+  return name;
+}
+
+const PREPARED_STEPS = 200;
+const preparedSteps = new Set<string>();
 
 type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
 type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[]; indices?: number[] };
