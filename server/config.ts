@@ -56,7 +56,7 @@ export interface Config {
   webBuild: boolean;
   /**
    * Reliability tests only: the probability (0…1) that the server SIGKILLs itself inside a batch,
-   * after its write and before COMMIT (HAZLEDGER_CRASH_IN_BATCH, default 0: never).
+   * computed and signed but not yet written (HAZLEDGER_CRASH_IN_BATCH, default 0: never).
    */
   crashInBatch: number;
 }

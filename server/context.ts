@@ -91,7 +91,7 @@ export async function createContext(config: Config, hooks: ContextHooks = {}): P
     }));
     const latest = new LatestCheckpointFile(config.dataDir);
     let lastRefusal: string | undefined;
-    sequencer = new Sequencer(db.sql, key.signer, {
+    sequencer = new Sequencer(db.writer, key.signer, {
       maxBatch: config.maxBatch,
       ...sequencerHooks,
       known: latest.read(),

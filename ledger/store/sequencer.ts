@@ -1,9 +1,12 @@
 // The one writer of the log. Entries arrive in memory (append) or through the intake table
 // (written by command transactions); whatever has arrived while the previous batch committed
-// becomes the next batch (greedy group commit). A batch is one transaction: indices, entries,
-// tiles, the new signed checkpoint and the head commit together. The head is read under its row
-// lock once and then cached; each batch's write lands only if the head row still has the size
-// it was computed from, so indices stay gap-free and in commit order even beside another writer.
+// becomes the next batch (greedy group commit). A batch is one statement: indices, entries,
+// tiles, the new signed checkpoint, the head and the intake rows it consumed commit together.
+// The head is read under its row lock once and then cached; each batch's write lands only if the
+// head row still has the size it was computed from, so indices stay gap-free and in commit order
+// even beside another writer. Intake rows this process committed come with their content, so the
+// usual batch is that one statement alone; rows of unknown content (left by a previous process,
+// or waiting after a failure) are read first, in a transaction with the write.
 import { concat, equalBytes, type Bytes } from '../bytes.js';
 import { parseCheckpointText, signCheckpoint } from '../checkpoint.js';
 import { EMPTY_ROOT, leafHash } from '../hash.js';
@@ -72,6 +75,8 @@ export async function initLog(sql: Sql, signer: NoteSigner): Promise<void> {
 export class Sequencer {
   private queue: Waiter[] = [];
   private intakeWaiters = new Map<number, Pick<Waiter, 'resolve' | 'reject'>>();
+  /** Intake rows committed by this process, with their content: sealed without reading them back. */
+  private described = new Map<number, IntakeRow>();
   /** Intake rows sealed lately, for waiters that arrive after their batch (bounded). */
   private recentlySealed = new Map<number, Sealed>();
   private intakePending = true; // drain whatever a previous process left in intake
@@ -93,7 +98,7 @@ export class Sequencer {
       /** Every sealed entry, after its batch committed (for live feeds). */
       onSealed?: (entries: SealedEntry[]) => void;
       onError?: (e: Error) => void;
-      /** Test-only crash point: called inside each batch's transaction, after its write and before COMMIT. */
+      /** Test-only crash point: called in each batch, computed and signed, just before its write. */
       inBatch?: (size: number) => void;
       /** The latest checkpoint signed before this process (kept outside the database); the log must extend it. */
       known?: string;
@@ -113,15 +118,19 @@ export class Sequencer {
     });
   }
 
-  /** An intake row was committed: seal it soon, and tell the caller its index. */
-  sealIntake(intakeId: number, leafHash?: Bytes): Promise<Sealed> {
+  /**
+   * An intake row was committed: seal it soon, and tell the caller its index. With its content
+   * (exactly what the row holds), the batch need not read it back.
+   */
+  sealIntake(intakeId: number, row?: { leafHash: Bytes; entry?: PendingEntry }): Promise<Sealed> {
     // A batch started by someone else may already have sealed it. (With its leaf hash, an id
     // reused by a database restored from a backup is not mistaken for the row sealed before.)
     const done = this.recentlySealed.get(intakeId);
-    if (done && (!leafHash || equalBytes(done.leafHash, leafHash))) return Promise.resolve(done);
+    if (done && (!row || equalBytes(done.leafHash, row.leafHash))) return Promise.resolve(done);
     return new Promise((resolve, reject) => {
       this.intakeWaiters.set(intakeId, { resolve, reject });
-      this.intakePending = true;
+      if (row?.entry) this.described.set(intakeId, { id: intakeId, leafHash: row.leafHash, entry: row.entry });
+      else this.intakePending = true;
       this.kick();
     });
   }
@@ -161,7 +170,7 @@ export class Sequencer {
 
   private async run(): Promise<void> {
     try {
-      while (this.queue.length > 0 || this.intakePending) {
+      while (this.queue.length > 0 || this.intakePending || this.described.size > 0) {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 1000);
         try {
           await this.sealRetrying(batch);
@@ -198,7 +207,7 @@ export class Sequencer {
         return await this.seal(batch);
       } catch (e) {
         // unique violation, deadlock, serialization failure: all mean "someone else sealed first"
-        const conflict = e instanceof HeadMovedError || ['23505', '40P01', '40001'].includes((e as { code?: string }).code ?? '');
+        const conflict = ['23505', '40P01', '40001'].includes((e as { code?: string }).code ?? '');
         if (!conflict || attempt >= 5) throw e;
       }
     }
@@ -206,43 +215,31 @@ export class Sequencer {
 
   private async seal(batch: Waiter[]): Promise<void> {
     const started = performance.now();
-    const maxBatch = this.opts.maxBatch ?? 1000;
-    const room = this.intakePending ? Math.max(1, maxBatch - batch.length) : 0;
-    this.intakePending = false;
+    const room = Math.max(1, (this.opts.maxBatch ?? 1000) - batch.length);
+    // Only rows this process described are waiting, and the head is known: one statement.
+    const oneStatement = !this.intakePending && this.head !== undefined;
     let result;
     try {
-      result = await this.sql.transaction(async (tx) => {
-        // The head is cached between batches; the write below only lands if the head row still
-        // has the size it was computed from, so another writer can never be overtaken.
-        const head = (this.head ??= await this.lockKnownHead(tx)).clone();
-        const [refusal] = this.refusals.values();
-        if (refusal) throw refusal;
-        const intake = room > 0 ? await readIntake(tx, room) : [];
-        if (room > 0 && intake.length === room) this.intakePending = true; // there may be more
-        const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
-        if (entries.length === 0) return undefined;
-        const start = head.size;
-        const tiles = new TileWriter();
-        const hashes = entries.map((e, i) => {
-          const h = leafHash(e.body);
-          if (i < intake.length && !equalBytes(h, intake[i].leafHash)) {
-            throw new Error(`intake row ${intake[i].id} has a leaf hash that does not match its body`);
-          }
-          head.append(h, tiles.visit);
-          return h;
-        });
-        const checkpoint = signCheckpoint({ origin: this.signer.name, size: head.size, root: head.root() }, this.signer);
-        const statement = writeBatch(start, entries, hashes, tiles, head, checkpoint, intake.map((r) => r.id));
-        const written = await tx.query<{ height: unknown; idx: unknown; len: unknown; head_moved: unknown }>(...statement);
-        if (written.length === 0 || Number(written[0].head_moved) !== 1) {
-          throw new HeadMovedError(start);
-        }
-        tiles.checkLengths(written);
-        this.opts.inBatch?.(head.size);
-        return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head, entries };
-      });
+      result = oneStatement
+        ? await this.write(this.sql, this.head!.clone(), [...this.described.values()].sort((a, b) => a.id - b.id).slice(0, room), batch)
+        : await this.sql.transaction(async (tx) => {
+            // The head is cached between batches; the write only lands if the head row still
+            // has the size it was computed from, so another writer can never be overtaken.
+            const head = (this.head ??= await this.lockKnownHead(tx)).clone();
+            this.intakePending = false;
+            const before = [...this.described.keys()];
+            const intake = await readIntake(tx, room);
+            if (intake.length === room) this.intakePending = true; // there may be more
+            else {
+              // Everything waiting was read: a described row not among it was sealed by another writer.
+              const read = new Set(intake.map((r) => r.id));
+              for (const id of before.filter((id) => !read.has(id))) this.sealedElsewhere(id);
+            }
+            return this.write(tx, head, intake, batch);
+          });
     } catch (e) {
       this.head = undefined; // read it afresh, under the lock, next time
+      this.intakePending = true; // and whatever waits in intake with it
       throw e;
     }
     if (!result) return;
@@ -252,6 +249,7 @@ export class Sequencer {
     this.opts.onCheckpoint?.(checkpoint);
     const sealed = (i: number): Sealed => ({ index: start + i, leafHash: hashes[i], size, checkpoint });
     intakeIds.forEach((id, i) => {
+      this.described.delete(id);
       this.intakeWaiters.get(id)?.resolve(sealed(i));
       this.intakeWaiters.delete(id);
       this.recentlySealed.set(id, sealed(i));
@@ -263,6 +261,35 @@ export class Sequencer {
     batch.forEach((w, i) => w.resolve(sealed(intakeIds.length + i)));
     this.opts.onBatch?.({ start, count: hashes.length, fromIntake: intakeIds.length, ms: performance.now() - started });
     this.opts.onSealed?.(result.entries.map((e, i) => ({ ...e, index: start + i })));
+  }
+
+  /** Its index is the other writer's to tell: say so rather than leave the caller waiting. */
+  private sealedElsewhere(intakeId: number): void {
+    this.described.delete(intakeId);
+    this.intakeWaiters.get(intakeId)?.reject(new Error(`intake row ${intakeId} was sealed by another writer of this log`));
+    this.intakeWaiters.delete(intakeId);
+  }
+
+  /** Compute the batch on `head` (a copy) and write it in one statement, which checks itself. */
+  private async write(sql: Sql, head: CompactRange, intake: IntakeRow[], batch: Waiter[]) {
+    const [refusal] = this.refusals.values();
+    if (refusal) throw refusal;
+    const entries = [...intake.map((r) => r.entry), ...batch.map((w) => w.entry)];
+    if (entries.length === 0) return undefined;
+    const start = head.size;
+    const tiles = new TileWriter();
+    const hashes = entries.map((e, i) => {
+      const h = leafHash(e.body);
+      if (i < intake.length && !equalBytes(h, intake[i].leafHash)) {
+        throw new Error(`intake row ${intake[i].id} has a leaf hash that does not match its body`);
+      }
+      head.append(h, tiles.visit);
+      return h;
+    });
+    const checkpoint = signCheckpoint({ origin: this.signer.name, size: head.size, root: head.root() }, this.signer);
+    this.opts.inBatch?.(head.size);
+    await sql.query(...writeBatch(start, entries, hashes, tiles, head, checkpoint, intake));
+    return { start, size: head.size, checkpoint, hashes, intakeIds: intake.map((r) => r.id), head, entries };
   }
 
   /** The head, read under its lock; it must extend the latest checkpoint this log is known to have signed. */
@@ -309,12 +336,6 @@ export class LogRollbackError extends SigningRefusedError {
   }
 }
 
-class HeadMovedError extends Error {
-  constructor(size: number) {
-    super(`the log head moved away from size ${size}: another writer is sealing this log`);
-    this.name = 'HeadMovedError';
-  }
-}
 
 async function lockHead(tx: Sql): Promise<CompactRange> {
   const [head] = await tx.query('SELECT size, compact_range FROM ledger_head WHERE id = 0 FOR UPDATE');
@@ -322,28 +343,48 @@ async function lockHead(tx: Sql): Promise<CompactRange> {
   return CompactRange.from(num(head.size), splitHashes(bytes(head.compact_range)));
 }
 
-/**
- * One statement for the whole batch, to spare round trips: entries, tiles, the checkpoint, the
- * head (guarded by its previous size) and the intake rows it consumed. Returns the tile rows' lengths and whether the head moved.
- */
-function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], tiles: TileWriter, head: CompactRange, checkpoint: string, intakeIds: number[]) {
-  const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
-  const values = entries.map(
-    (e, i) => `(${p(start + i)}::bigint, ${p(e.body)}::bytea, ${p(hashes[i])}::bytea, ${p(e.type)}, ${p(e.unitId ?? null)}, ${p(e.manifestId ?? null)})`,
-  );
-  const text = `WITH
-    e AS (INSERT INTO ledger_entries (idx, body, leaf_hash, type, unit_id, manifest_id) VALUES ${values.join(', ')} RETURNING 1),
-    t AS (${tiles.upsert(params)}),
-    c AS (INSERT INTO ledger_checkpoints (size, note) VALUES (${p(head.size)}, ${p(checkpoint)}) RETURNING 1),
-    h AS (UPDATE ledger_head SET size = ${p(head.size)}, root = ${p(head.root())}, compact_range = ${p(concat(...head.hashes()))},
-            checkpoint = ${p(checkpoint)}, updated_at = now() WHERE id = 0 AND size = ${p(start)} RETURNING 1),
-    d AS (DELETE FROM ledger_intake WHERE id = ANY(${p(intakeIds)}::bigint[]))
-    SELECT t.height, t.idx, t.len, (SELECT count(*) FROM h) AS head_moved FROM t`;
-  return [text, params] as const;
+/** One statement for the whole batch: entries, tiles, the checkpoint, the head and the intake rows it consumed. */
+function writeBatch(start: number, entries: PendingEntry[], hashes: Bytes[], tiles: TileWriter, head: CompactRange, checkpoint: string, intake: IntakeRow[]) {
+  const rows = tiles.rows();
+  const params = [
+    start, entries.map((e) => e.body), hashes, entries.map((e) => e.type), entries.map((e) => e.unitId ?? null), entries.map((e) => e.manifestId ?? null),
+    rows.map((r) => r.height), rows.map((r) => r.idx), rows.map((r) => r.hashes), rows.map((r) => r.length),
+    head.size, checkpoint, head.root(), concat(...head.hashes()),
+    intake.map((r) => r.id), intake.map((r) => r.leafHash),
+  ];
+  return [WRITE_BATCH, params, 'ledger_write_batch'] as const;
 }
 
-async function readIntake(tx: Sql, limit: number) {
+/**
+ * The batch's statement: one text whatever the batch holds (its rows come as arrays), so that it
+ * is parsed and planned once per connection. `ledger_batch_check` makes it fail as a whole unless
+ * the head still had the size the batch was computed from, every intake row it consumed was still
+ * waiting with the leaf hash it was sealed with, and every tile row ends where the batch's nodes end.
+ */
+const WRITE_BATCH = `WITH
+  e AS (INSERT INTO ledger_entries (idx, body, leaf_hash, type, unit_id, manifest_id)
+        SELECT $1::bigint + n - 1, body, leaf_hash, type, unit_id, manifest_id
+        FROM unnest($2::bytea[], $3::bytea[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS x(body, leaf_hash, type, unit_id, manifest_id, n)
+        RETURNING 1),
+  t AS (INSERT INTO ledger_tiles (height, idx, hashes) SELECT height, idx, hashes FROM unnest($7::smallint[], $8::bigint[], $9::bytea[]) AS x(height, idx, hashes)
+        ON CONFLICT (height, idx) DO UPDATE SET hashes = ledger_tiles.hashes || EXCLUDED.hashes
+        RETURNING height, idx, length(hashes) AS len),
+  c AS (INSERT INTO ledger_checkpoints (size, note) VALUES ($11, $12) RETURNING 1),
+  h AS (UPDATE ledger_head SET size = $11, root = $13, compact_range = $14, checkpoint = $12, updated_at = now() WHERE id = 0 AND size = $1 RETURNING 1),
+  d AS (DELETE FROM ledger_intake WHERE id = ANY($15::bigint[]) RETURNING id, leaf_hash)
+SELECT ledger_batch_check(
+  (SELECT count(*) FROM h),
+  (SELECT count(*) FROM d JOIN unnest($15::bigint[], $16::bytea[]) AS k(id, leaf_hash) ON k.id = d.id AND k.leaf_hash = d.leaf_hash), cardinality($15::bigint[]),
+  (SELECT count(*) FROM t JOIN unnest($7::smallint[], $8::bigint[], $10::int[]) AS w(height, idx, len) ON w.height = t.height AND w.idx = t.idx AND w.len = t.len), cardinality($7::smallint[])
+) AS checked`;
+
+interface IntakeRow {
+  id: number;
+  leafHash: Bytes;
+  entry: PendingEntry;
+}
+
+async function readIntake(tx: Sql, limit: number): Promise<IntakeRow[]> {
   const rows = await tx.query(
     'SELECT id, body, leaf_hash, type, unit_id, manifest_id FROM ledger_intake ORDER BY id LIMIT $1',
     [limit],

@@ -15,47 +15,22 @@ interface RowAppend {
 
 /** Collects the nodes a batch completes and appends them to their rows in one statement. */
 export class TileWriter {
-  private readonly rows = new Map<string, RowAppend>();
+  private readonly appends = new Map<string, RowAppend>();
 
   readonly visit = (height: number, index: number, hash: Bytes): void => {
     const idx = Math.floor(index / TILE_WIDTH);
     const key = `${height}/${idx}`;
-    let row = this.rows.get(key);
+    let row = this.appends.get(key);
     if (!row) {
       row = { height, idx, offset: index % TILE_WIDTH, hashes: [] };
-      this.rows.set(key, row);
+      this.appends.set(key, row);
     }
     row.hashes.push(hash);
   };
 
-  /**
-   * The upsert that appends this batch's nodes to their rows, as SQL over `params` (which it
-   * extends); it returns each row's new length, to be checked with `checkLengths`.
-   */
-  upsert(params: unknown[]): string {
-    const values = [...this.rows.values()].map((r) => {
-      params.push(r.height, r.idx, concat(...r.hashes));
-      const n = params.length;
-      return `($${n - 2}::smallint, $${n - 1}::bigint, $${n}::bytea)`;
-    });
-    return `INSERT INTO ledger_tiles (height, idx, hashes) VALUES ${values.join(', ')}
-       ON CONFLICT (height, idx) DO UPDATE SET hashes = ledger_tiles.hashes || EXCLUDED.hashes
-       RETURNING height, idx, length(hashes) AS len`;
-  }
-
-  /**
-   * Each row must now end exactly where this batch's nodes end; anything else means the stored
-   * tiles and the head disagree, and the whole batch must roll back.
-   */
-  checkLengths(result: { height: unknown; idx: unknown; len: unknown }[]): void {
-    const expected = new Map([...this.rows.values()].map((r) => [`${r.height}/${r.idx}`, (r.offset + r.hashes.length) * HASH_SIZE]));
-    if (result.length !== expected.size) throw new Error(`${result.length} tile rows written, expected ${expected.size}`);
-    for (const got of result) {
-      const key = `${got.height}/${num(got.idx)}`;
-      if (expected.get(key) !== Number(got.len)) {
-        throw new Error(`tile ${key} holds ${got.len} bytes, expected ${expected.get(key)}: tiles and head disagree`);
-      }
-    }
+  /** Each row this batch appends to: its nodes, and the length in bytes it must have after. */
+  rows(): { height: number; idx: number; hashes: Bytes; length: number }[] {
+    return [...this.appends.values()].map((r) => ({ height: r.height, idx: r.idx, hashes: concat(...r.hashes), length: (r.offset + r.hashes.length) * HASH_SIZE }));
   }
 }
 

@@ -26,8 +26,10 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
   await migratePglite(drizzlePglite(db), { migrationsFolder: MIGRATIONS });
   const transaction: Sql['transaction'] = (fn) => db.transaction((tx) => fn(wrap('pglite', tx, noNesting)));
+  const sql = wrap('pglite', db, transaction);
   return {
-    sql: wrap('pglite', db, transaction),
+    sql,
+    writer: sql, // PGlite has one connection: everything already takes turns on it
     close: async () => {
       await db.close();
       release();

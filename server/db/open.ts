@@ -13,6 +13,11 @@ export const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../d
 
 export interface Database {
   sql: Sql;
+  /**
+   * For the log's one writer (the sequencer): on PostgreSQL a connection of its own, so that a
+   * batch never waits in the pool's queue behind the command transactions whose entries it seals.
+   */
+  writer: Sql;
   close(): Promise<void>;
 }
 
@@ -55,6 +60,18 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   } finally {
     client.release();
   }
+  const writer = new pg.Pool({ connectionString: url, max: 1 });
+  writer.on('error', () => {});
+  return {
+    sql: pooledSql(pool),
+    writer: pooledSql(writer),
+    close: async () => {
+      await Promise.all([pool.end(), writer.end()]);
+    },
+  };
+}
+
+function pooledSql(pool: pg.Pool): Sql {
   const transaction: Sql['transaction'] = async (fn) => {
     const c = await pool.connect();
     let broken: Error | undefined;
@@ -91,5 +108,5 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       c.release(broken);
     }
   };
-  return { sql: { ...wrap('postgres', pool, transaction), copyOutBinary }, close: () => pool.end() };
+  return { ...wrap('postgres', pool, transaction), copyOutBinary };
 }

@@ -55,7 +55,7 @@ async function expectVerifies(place: Place): Promise<void> {
 /**
  * `rounds` times: start the server (after the first, check the log and run `hazledger verify`),
  * put it under load and SIGKILL it after a random delay — except in round 1, where the server
- * kills itself inside a batch, before its COMMIT (HAZLEDGER_CRASH_IN_BATCH). Returns the intake
+ * kills itself inside a batch, just before its write (HAZLEDGER_CRASH_IN_BATCH). Returns the intake
  * rows left at each kill and the crash point's line.
  */
 export async function crashRounds(driver: 'pglite' | 'postgres', rounds: number, seed: number) {

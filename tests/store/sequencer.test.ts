@@ -4,7 +4,7 @@ import {
   randomSeed, toHex, utf8, verifyInclusion,
 } from '../../ledger/index.js';
 import { LedgerReader } from '../../ledger/store/reader.js';
-import { initLog, Sequencer } from '../../ledger/store/sequencer.js';
+import { initLog, Sequencer, type PendingEntry } from '../../ledger/store/sequencer.js';
 import type { Database } from '../../server/db/open.js';
 import { ChainedEntries } from '../helpers/entries.js';
 import { DRIVERS, testPlace, type TestPlace } from '../helpers/databases.js';
@@ -145,6 +145,64 @@ describe.each(DRIVERS)('sequencer on %s', (driver) => {
     await seq.close();
   });
 
+  it('seals intake rows it was told the content of without reading them, and never one another writer sealed', async () => {
+    const a = new Sequencer(db.sql, signer);
+    const b = new Sequencer(db.sql, signer);
+    await a.append(new ChainedEntries(1, 710_000).next()); // a's head is now cached: its next batch is one statement
+    const put = async (e: PendingEntry) => {
+      const [row] = await db.sql.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type, unit_id) VALUES ($1, $2, $3, $4) RETURNING id', [
+        e.body, leafHash(e.body), e.type, e.unitId ?? null,
+      ]);
+      return Number(row.id);
+    };
+    const [mine, theirs] = new ChainedEntries(2, 720_000).take(2);
+    // Told its content, a seals the row; the log holds exactly what the row held.
+    const id = await put(mine);
+    const sealed = await a.sealIntake(id, { leafHash: leafHash(mine.body), entry: mine });
+    expect(toHex((await new LedgerReader(db.sql).entry(sealed.index))!)).toBe(toHex(mine.body));
+    expect(await db.sql.query('SELECT id FROM ledger_intake WHERE id = $1', [id])).toEqual([]);
+    // A row b sealed first: a's one statement fails whole, a reads intake, and says so.
+    const other = await put(theirs);
+    const byB = await b.sealIntake(other);
+    await expect(a.sealIntake(other, { leafHash: leafHash(theirs.body), entry: theirs })).rejects.toThrow(/sealed by another writer/);
+    const copies = await db.sql.query('SELECT idx FROM ledger_entries WHERE leaf_hash = $1', [leafHash(theirs.body)]);
+    expect(copies.map((r) => Number(r.idx))).toEqual([byB.index]);
+    // And a carries on, gap-free after b's entry.
+    expect((await a.append(new ChainedEntries(1, 730_000).next())).index).toBe(byB.index + 1);
+    // Told a content the row does not hold (an id reused by a restored database), a seals what the row holds.
+    const [held, told] = new ChainedEntries(2, 750_000).take(2);
+    const reused = await put(held);
+    const got = await a.sealIntake(reused, { leafHash: leafHash(told.body), entry: told });
+    expect(toHex((await new LedgerReader(db.sql).entry(got.index))!)).toBe(toHex(held.body));
+    expect(await db.sql.query('SELECT idx FROM ledger_entries WHERE leaf_hash = $1', [leafHash(told.body)])).toEqual([]);
+    await a.close();
+    await b.close();
+  });
+
+  it('fails a batch whole when the stored tiles do not end where the head says, and seals again once they do', async () => {
+    const seq = new Sequencer(db.sql, signer);
+    await seq.append(new ChainedEntries(1, 760_000).next());
+    const reader = new LedgerReader(db.sql);
+    const { size } = await reader.head();
+    const row = Math.floor(size / 256);
+    const [tile] = await db.sql.query<{ hashes: Uint8Array }>('SELECT hashes FROM ledger_tiles WHERE height = 0 AND idx = $1', [row]);
+    // As a DBA could: the row the next leaf goes to loses its last node, or gains one it should not have.
+    await db.sql.query('ALTER TABLE ledger_tiles DISABLE TRIGGER USER');
+    if (tile) await db.sql.query('UPDATE ledger_tiles SET hashes = substring(hashes FROM 1 FOR length(hashes) - 32) WHERE height = 0 AND idx = $1', [row]);
+    else await db.sql.query('INSERT INTO ledger_tiles (height, idx, hashes) VALUES (0, $1, $2)', [row, new Uint8Array(32)]);
+    try {
+      await expect(seq.append(new ChainedEntries(1, 770_000).next())).rejects.toThrow(/tile rows/);
+      expect((await reader.head()).size).toBe(size);
+      expect(await reader.entry(size)).toBeUndefined();
+    } finally {
+      if (tile) await db.sql.query('UPDATE ledger_tiles SET hashes = $2 WHERE height = 0 AND idx = $1', [row, tile.hashes]);
+      else await db.sql.query('DELETE FROM ledger_tiles WHERE height = 0 AND idx = $1', [row]);
+      await db.sql.query('ALTER TABLE ledger_tiles ENABLE TRIGGER USER');
+    }
+    expect((await seq.append(new ChainedEntries(1, 780_000).next())).index).toBe(size);
+    await seq.close();
+  });
+
   it('refuses to continue a log signed by another key', async () => {
     const other = ed25519NoteSigner('test.hazledger.example/log', randomSeed());
     await expect(initLog(db.sql, other)).rejects.toThrow(/not signed by key/);
@@ -152,6 +210,7 @@ describe.each(DRIVERS)('sequencer on %s', (driver) => {
 
   it('rolls a failed batch back whole and keeps sealing afterwards', async () => {
     const seq = new Sequencer(db.sql, signer);
+    await seq.append(new ChainedEntries(1, 740_000).next()); // the failing batch is then one statement, with no transaction around it
     const before = (await new LedgerReader(db.sql).head()).size;
     const bad = { body: utf8('{}'), type: 'x'.repeat(10), unitId: null, manifestId: null };
     // A type that violates nothing still seals; a NULL type violates NOT NULL and fails the batch.
