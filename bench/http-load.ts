@@ -1,8 +1,9 @@
 // The load generator for the HTTP benchmarks, run in a worker thread so that the server's event
 // loop carries only the server. Closed loop: each of `clients` sends its next request when the
-// previous one is answered.
+// previous one is answered. Paced (with `rate`): requests are due at a fixed rate, `clients` at
+// most in flight, each timed from when it was due.
 import { parentPort, workerData } from 'node:worker_threads';
-import { closedLoop } from './stats.js';
+import { closedLoop, pacedLoop } from './stats.js';
 
 export interface LoadJob {
   base: string;
@@ -10,11 +11,16 @@ export interface LoadJob {
   mode: 'healthz' | 'commands';
   requests: number;
   clients: number;
+  /** Requests a second, for an open loop at a fixed rate. */
+  rate?: number;
 }
 
 const job = workerData as LoadJob;
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${job.token}` };
-const days = Array.from({ length: 28 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
+// HJ 1276 codes count 999 drums a producer a day: spread the registrations over 300 days, each
+// load run from its own place among them.
+const days = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
+const firstDay = Math.floor(Math.random() * days.length);
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 let n = 0;
 const registered: string[] = [];
@@ -32,7 +38,7 @@ async function command(i: number) {
   if (id) return post(`/api/units/${id}/weighings`, { eventId, grossKg: '215.5', tareKg: '18.5', source: 'manual' });
   const r = await post('/api/units', {
     eventId, siteId: 'site-hengkang-plant', wasteCode: '271-001-02', name: '精馏残渣', hazards: ['T'], physicalForm: '固态',
-    containerType: '钢桶', volumeL: 200, components: '甲苯残渣', generationDate: days[n % days.length],
+    containerType: '钢桶', volumeL: 200, components: '甲苯残渣', generationDate: days[(firstDay + n) % days.length],
   });
   registered.push(r.units![0].unit.id);
 }
@@ -42,5 +48,6 @@ async function healthz() {
   await res.arrayBuffer();
 }
 
-const result = await closedLoop(job.requests, job.clients, job.mode === 'healthz' ? () => healthz() : (i) => command(i));
+const op = job.mode === 'healthz' ? () => healthz() : (i: number) => command(i);
+const result = job.rate ? await pacedLoop(job.requests, job.rate, job.clients, op) : await closedLoop(job.requests, job.clients, op);
 parentPort!.postMessage(result);

@@ -23,16 +23,28 @@ export function gcNow(): void {
 export const mb = (bytes: number) => bytes / 1024 / 1024;
 
 /** Run `writers` closed-loop writers until `total` operations are done; returns per-op latencies. */
-export async function closedLoop(total: number, writers: number, op: (i: number) => Promise<unknown>): Promise<{ seconds: number; latencies: number[] }> {
+export function closedLoop(total: number, writers: number, op: (i: number) => Promise<unknown>): Promise<{ seconds: number; latencies: number[] }> {
+  return pacedLoop(total, Infinity, writers, op);
+}
+
+/**
+ * Open loop at `rate` a second (closed when it is Infinity): operation i is due at `i / rate`
+ * seconds from the start, whoever is free sends it (at most `clients` in flight), and its latency
+ * counts from when it was due, so a server that falls behind shows it in full (no coordinated
+ * omission).
+ */
+export async function pacedLoop(total: number, rate: number, clients: number, op: (i: number) => Promise<unknown>): Promise<{ seconds: number; latencies: number[] }> {
   let next = 0;
   const latencies: number[] = new Array(total);
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: writers }, async () => {
+    Array.from({ length: clients }, async () => {
       for (let i = next++; i < total; i = next++) {
-        const t = performance.now();
+        const due = Number.isFinite(rate) ? started + (i * 1000) / rate : performance.now();
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         await op(i);
-        latencies[i] = performance.now() - t;
+        latencies[i] = performance.now() - due;
       }
     }),
   );
