@@ -49,10 +49,7 @@ export function concat(...parts: Bytes[]): Bytes {
 }
 
 export function equalBytes(a: Bytes, b: Bytes): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
+  return a.length === b.length && equalBytesAt(a, 0, b, 0, a.length);
 }
 
 /** a[aAt, aAt + n) equals b[bAt, bAt + n), compared in place (no views made: hot loops call it). */
@@ -60,6 +57,20 @@ export function equalBytesAt(a: Bytes, aAt: number, b: Bytes, bAt: number, n: nu
   let diff = 0;
   for (let i = 0; i < n; i++) diff |= a[aAt + i] ^ b[bAt + i];
   return diff === 0;
+}
+
+/** Byte strings packed into one buffer, part i being data[starts[i], ends[i]): one buffer to move to a worker. */
+export function packBytes(parts: Bytes[]): { data: Uint8Array; starts: Uint32Array; ends: Uint32Array } {
+  const starts = new Uint32Array(parts.length);
+  const ends = new Uint32Array(parts.length);
+  let size = 0;
+  parts.forEach((b, i) => {
+    starts[i] = size;
+    ends[i] = size += b.length;
+  });
+  const data = new Uint8Array(size);
+  parts.forEach((b, i) => data.set(b, starts[i]));
+  return { data, starts, ends };
 }
 
 const encoder = new TextEncoder();

@@ -56,6 +56,7 @@ function isHash(s: unknown): boolean {
   return typeof s === 'string' && BASE64_HASH.test(s);
 }
 
+/** Check an envelope's shape; returns the problems found (empty when it is well formed). */
 export function envelopeProblems(e: unknown): string[] {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) return ['an entry is a JSON object'];
   const o = e as Record<string, unknown>;

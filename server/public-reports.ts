@@ -7,7 +7,6 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublicReport } from './api-types.js';
 
-
 const ID = /^r-\d{13}-[0-9a-f]{8}$/;
 
 export class PublicReports {

@@ -56,6 +56,17 @@ export function copyField(rows: CopyRows, r: number, f: number): Uint8Array | nu
   return rows.starts[k] === -1 ? null : rows.data.subarray(rows.starts[k], rows.ends[k]);
 }
 
+/** Where field f of every row lies in the data (a NULL field: -1, which wraps to 2^32 - 1). */
+export function fieldSpans(rows: CopyRows, f: number): { starts: Uint32Array; ends: Uint32Array } {
+  const starts = new Uint32Array(rows.count);
+  const ends = new Uint32Array(rows.count);
+  for (let r = 0, k = f; r < rows.count; r++, k += rows.width) {
+    starts[r] = rows.starts[k];
+    ends[r] = rows.ends[k];
+  }
+  return { starts, ends };
+}
+
 /** A smallint, integer or bigint field (2, 4 or 8 bytes, big-endian) as a number. */
 export function int(field: Uint8Array | null): number {
   const v = field && new DataView(field.buffer, field.byteOffset, field.byteLength);

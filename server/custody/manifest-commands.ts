@@ -26,7 +26,6 @@ export interface ManifestDraft extends StepInput {
   plannedDate: string;
 }
 
-
 /** The server's receipt time of a step recorded offline, kept beside the device's own clock. */
 const receipt = (s: StepInput) => (s.receivedAt ? { receivedAt: s.receivedAt } : {});
 
@@ -180,7 +179,6 @@ export const depart = (ctx: CustodyContext, actor: Actor, id: string, s: StepInp
 /** The receiver's gate: the load has arrived. */
 export const arrive = (ctx: CustodyContext, actor: Actor, id: string, s: StepInput & { vehiclePlate: string }) =>
   manifestStep(ctx, actor, id, s, 'arrive', 'manifest.arrived', { vehiclePlate: s.vehiclePlate });
-
 
 /**
  * Receipt: the receiving operator decides on every unit that arrived — accepted, or refused with

@@ -8,7 +8,7 @@ import { EMPTY_ROOT } from '../../hash.js';
 import { encodeVkey, type NoteVerifier } from '../../note.js';
 import { consistencyProof } from '../../proofs.js';
 import { verifyConsistency } from '../../verify.js';
-import { copyField, int, parseCopyBinary } from '../copy-binary.js';
+import { copyField, fieldSpans, int, parseCopyBinary } from '../copy-binary.js';
 import { bytes, num, type Sql } from '../sql.js';
 import { splitHashes, TILE_WIDTH, TileNodeSource } from '../tiles.js';
 import { inlineChecker, workerChecker, type Checker } from './checker.js';
@@ -198,15 +198,11 @@ async function fetchPage(sql: Sql, from: number, to: number): Promise<StoredPage
     const idx = new Array<number>(rows.count);
     const stored = new Uint8Array(rows.count * 32);
     const odd = new Map<number, Bytes>();
-    const starts = new Uint32Array(rows.count);
-    const ends = new Uint32Array(rows.count);
     for (let r = 0; r < rows.count; r++) {
       idx[r] = int(copyField(rows, r, 0));
-      starts[r] = rows.starts[r * 3 + 1];
-      ends[r] = rows.ends[r * 3 + 1];
       keepStored(stored, odd, r, copyField(rows, r, 2)!);
     }
-    return { idx, stored, odd, bodies: { data: rows.data, starts, ends } };
+    return { idx, stored, odd, bodies: { data: rows.data, ...fieldSpans(rows, 1) } };
   }
   const query = (body: string) =>
     sql.query(`SELECT idx, ${body} AS body, leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`, [from, to]);

@@ -1,7 +1,7 @@
 // The per-entry half of the self-audit, independent of order and of the database, so that it
 // can run in worker threads: each body's leaf hash, its envelope and canonical form, and the
 // subjects and `prev` links it names.
-import { fromUtf8, toBase64, utf8, type Bytes } from '../../bytes.js';
+import { fromUtf8, packBytes, toBase64, utf8, type Bytes } from '../../bytes.js';
 import { isCanonicalJson } from '../../canonical.js';
 import { scanCanonicalObject } from '../../canonical-scan.js';
 import { envelopeProblems } from '../../entry.js';
@@ -121,15 +121,5 @@ export function packBodies(bodies: (Bytes | string)[]): PackedPage {
     const texts = bodies as string[];
     return { text: texts.join(''), lengths: Uint32Array.from(texts, (t) => t.length) };
   }
-  const raw = bodies.map((b) => (typeof b === 'string' ? utf8(b) : b));
-  const starts = new Uint32Array(raw.length);
-  const ends = new Uint32Array(raw.length);
-  let size = 0;
-  raw.forEach((b, i) => {
-    starts[i] = size;
-    ends[i] = size += b.length;
-  });
-  const data = new Uint8Array(size);
-  raw.forEach((b, i) => data.set(b, starts[i]));
-  return { data, starts, ends };
+  return packBytes(bodies.map((b) => (typeof b === 'string' ? utf8(b) : b)));
 }

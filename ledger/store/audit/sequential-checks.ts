@@ -1,9 +1,9 @@
 // The sequential half of the self-audit: the tree above the pages against the stored tiles, and
 // each chain's `prev` links against the entries seen so far.
-import { concat, equalBytes, type Bytes } from '../../bytes.js';
+import { equalBytes, packBytes, type Bytes } from '../../bytes.js';
 import { EMPTY_ROOT, nodeHash } from '../../hash.js';
 import { foldRight } from '../../tree.js';
-import { copyField, int, parseCopyBinary } from '../copy-binary.js';
+import { copyField, fieldSpans, int, parseCopyBinary } from '../copy-binary.js';
 import { bytes, num, type Sql } from '../sql.js';
 import { TILE_WIDTH } from '../tiles.js';
 import type { Break } from './audit.js';
@@ -100,25 +100,18 @@ export async function loadTiles(sql: Sql, from: number, to: number, minHeight: n
   if (sql.copyOutBinary) {
     // Binary COPY: the hashes as bytes, not hex text to decode (a third of the log's size again).
     const rows = parseCopyBinary(await sql.copyOutBinary(query((xs, type) => `'{${xs}}'::${type}[]`)));
-    const k = (r: number, f: number) => r * 3 + f;
     return {
       heights: Int32Array.from({ length: rows.count }, (_, r) => int(copyField(rows, r, 0))),
       idxs: Float64Array.from({ length: rows.count }, (_, r) => int(copyField(rows, r, 1))),
       data: rows.data,
-      starts: Uint32Array.from({ length: rows.count }, (_, r) => rows.starts[k(r, 2)]),
-      ends: Uint32Array.from({ length: rows.count }, (_, r) => rows.ends[k(r, 2)]),
+      ...fieldSpans(rows, 2),
     };
   }
   let n = 0;
   const rows = await sql.query(query((_, type) => `$${++n}::${type}[]`), [heights, idxs]);
-  const hashes = rows.map((r) => bytes(r.hashes));
-  const ends = new Uint32Array(hashes.length);
-  hashes.reduce((at, h, i) => (ends[i] = at + h.length), 0);
   return {
     heights: Int32Array.from(rows, (r) => Number(r.height)),
     idxs: Float64Array.from(rows, (r) => num(r.idx)),
-    data: concat(...hashes),
-    starts: Uint32Array.from(hashes, (h, i) => ends[i] - h.length),
-    ends,
+    ...packBytes(rows.map((r) => bytes(r.hashes))),
   };
 }
