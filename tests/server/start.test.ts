@@ -20,7 +20,9 @@ function env(port: number): NodeJS.ProcessEnv {
   return e;
 }
 
-async function waitFor(url: string, ms = 60_000): Promise<void> {
+// On a fresh clone `npm start` first builds the web app with Vite, on a CI machine busy with other
+// files' browsers and servers: its first start is given minutes, not seconds.
+async function waitFor(url: string, ms = 150_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     try {
@@ -42,8 +44,11 @@ describe('npm start', () => {
     let output = '';
     server.stdout.on('data', (d) => (output += d));
     server.stderr.on('data', (d) => (output += d));
+    const exited = new Promise((r) => server.on('exit', r));
+    let phase = 'starting';
     try {
       await waitFor(`http://127.0.0.1:${port}/healthz`);
+      phase = 'sealing the registry';
       const vkey = parseVkey(await (await fetch(`http://127.0.0.1:${port}/ledger/vkey`)).text());
       const registry = registryEnvelopes(loadPilotPark().park, '').length;
       for (let i = 0; i < 50; i++) {
@@ -55,12 +60,17 @@ describe('npm start', () => {
       expect(cp.size).toBe(registry);
 
       // A second process on the same data directory is refused with a clear message.
+      phase = 'a second process';
       const second = await run('node', ['bin/hazledger.mjs', 'verify'], { env: env(port + 1) }).catch((e) => e);
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/data directory .* is in use by process \d+/);
+    } catch (e) {
+      throw new Error(`${phase}: ${(e as Error).message}\nserver output:\n${output}`);
     } finally {
       process.kill(-server.pid!, 'SIGTERM');
-      await new Promise((r) => server.on('exit', r));
+      const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 20_000, false))]);
+      if (!stopped) process.kill(-server.pid!, 'SIGKILL');
+      expect(stopped, `the server did not stop within 20 s of SIGTERM; its output:\n${output}`).toBe(true);
     }
     // The server closes the database and releases the directory.
     for (let i = 0; i < 100 && existsSync(join(dir, 'hazledger.lock')); i++) await new Promise((r) => setTimeout(r, 100));
@@ -68,7 +78,7 @@ describe('npm start', () => {
     // After it stopped, the directory is free and the log verifies.
     const verified = await run('node', ['bin/hazledger.mjs', 'verify'], { env: env(port) });
     expect(verified.stdout).toMatch(/^OK: \d+ entries/m);
-  });
+  }, 240_000);
 
   it('takes over a lock left by a process that died, and refuses one held by a live process', () => {
     const d = mkdtempSync(join(tmpdir(), 'hz-lock-'));
