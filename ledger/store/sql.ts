@@ -10,6 +10,11 @@ export interface Sql {
   /** Run `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /**
+   * A transaction's last statement: on PostgreSQL it goes out together with the COMMIT, one round
+   * trip for both, and nothing may follow it. Anywhere else, the same as `query`.
+   */
+  commitWith<T extends Row = Row>(text: string, params?: unknown[], name?: string): Promise<T[]>;
+  /**
    * `COPY (query) TO STDOUT (FORMAT binary)`, whole, on PostgreSQL: for reading many rows, a
    * fraction of the cost of a SELECT's row messages on both sides. Absent on PGlite.
    */

@@ -79,9 +79,9 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
              i AS (INSERT INTO ledger_intake (body, leaf_hash, type, unit_id, manifest_id) VALUES ${rows.join(', ')} RETURNING id),
              c AS (INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id)
                    SELECT ${p(step.eventId)}, ${p(actor.personId)}, ${p(requestHash)}, ${p(stored)}, max(id) FROM i RETURNING 1)
-           SELECT id, (SELECT count(*) FROM w0) AS written FROM i ORDER BY id`;
-        const written = await tx.query<{ id: unknown; written: unknown }>(text, params, statementName(text));
-        if (written.length !== entries.length || Number(written[0].written) < 1) throw new Error('the read-side write of a step did not land');
+           SELECT id, step_write_check((SELECT count(*) FROM w0)) FROM i ORDER BY id`;
+        // The last statement, sent with the COMMIT: it checks itself (step_write_check).
+        const written = await tx.commitWith<{ id: unknown }>(text, params, statementName(text));
         return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), encoded, leaves, subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
       });
       if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
