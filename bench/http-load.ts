@@ -1,7 +1,7 @@
 // The load generator for the HTTP benchmarks, run in a worker thread so that the server's event
 // loop carries only the server. Closed loop: each of `clients` sends its next request when the
 // previous one is answered. Paced (with `rate`): requests are due at a fixed rate, `clients` at
-// most in flight, each timed from when it was due.
+// most in flight, each timed from when it was due. A warm-up goes first, unmeasured.
 import { parentPort, workerData } from 'node:worker_threads';
 import { closedLoop, pacedLoop } from './stats.js';
 
@@ -13,6 +13,8 @@ export interface LoadJob {
   clients: number;
   /** Requests a second, for an open loop at a fixed rate. */
   rate?: number;
+  /** Requests sent first, the same way, and not measured: the load generator's own start. */
+  warmup?: number;
 }
 
 const job = workerData as LoadJob;
@@ -49,5 +51,10 @@ async function healthz() {
 }
 
 const op = job.mode === 'healthz' ? () => healthz() : (i: number) => command(i);
-const result = job.rate ? await pacedLoop(job.requests, job.rate, job.clients, op) : await closedLoop(job.requests, job.clients, op);
+const loop = (requests: number) => (job.rate ? pacedLoop(requests, job.rate, job.clients, op) : closedLoop(requests, job.clients, op));
+// A new thread, its code not yet compiled and its connections not yet open, is slow for its
+// first second: that is the load generator starting, not the server (wrk2 leaves out its first
+// seconds the same way).
+if (job.warmup) await loop(job.warmup);
+const result = await loop(job.requests);
 parentPort!.postMessage(result);
