@@ -16,6 +16,8 @@ import { streamFindings, type RuleContext } from './stream-rules.js';
 import { timeFindings } from './time-rules.js';
 
 const PAGE = 500;
+/** How long a kick waits before reading, gathering what is sealed meanwhile. */
+const GATHER_MS = 50;
 
 export interface FindingEngineOptions {
   sql: Sql;
@@ -62,6 +64,8 @@ export class FindingEngine {
       return;
     }
     this.busy = this.guard(async () => {
+      // Let the next few batches seal first: one read for them all, not several queries a batch.
+      await new Promise((r) => setTimeout(r, GATHER_MS));
       do {
         this.again = false;
         while (!this.stopped && (await this.readPage())) {}
