@@ -108,6 +108,7 @@ function pooledSql(pool: pg.Pool): Sql {
     };
     try {
       const begun = c.query('BEGIN').then(() => undefined, (e: Error) => e);
+      let committing: Promise<void> | undefined;
       let committed = false;
       const tx = wrap('postgres', c, noNesting);
       const query = tx.query;
@@ -122,16 +123,17 @@ function pooledSql(pool: pg.Pool): Sql {
         committed = true;
         held ??= holdWrites(c);
         const last = query<T>(text, params, name);
-        const done = commit(c);
+        committing = commit(c);
+        committing.catch(() => {}); // awaited below, after `fn`, even if `fn` drops this statement's error
         flush();
-        const [rows] = await Promise.all([last, done]);
+        const [rows] = await Promise.all([last, committing]);
         return rows;
       };
       const result = await fn(tx);
       flush();
       const failedToBegin = await begun;
       if (failedToBegin) throw failedToBegin;
-      if (!committed) await commit(c);
+      await (committing ?? commit(c));
       return result;
     } catch (e) {
       flush();

@@ -116,6 +116,15 @@ describe.each(DRIVERS.filter((d) => d === 'postgres'))('commitWith on %s', (driv
       })
       .catch((e: Error) => e.message);
     expect(late).toMatch(/has committed/);
+    // Nor is a transaction whose last statement failed reported as committed, its error dropped.
+    const dropped = await probe.db.sql
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (42)');
+        await tx.commitWith('INSERT INTO tx_probe VALUES (40)').catch(() => undefined);
+        return 'carried on';
+      })
+      .catch((e: Error) => e);
+    expect(dropped).toBeInstanceOf(Error);
     expect(await probe.rows()).toEqual([40]);
   });
 });
