@@ -15,7 +15,7 @@ export class LatestCheckpointFile {
   private readonly path: string;
   private pending?: string;
   private writing?: Promise<void>;
-  private lastWrite = 0;
+  private lastWrite = -Infinity;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, LATEST_CHECKPOINT_FILE);
@@ -28,7 +28,10 @@ export class LatestCheckpointFile {
   /** Keep `note` (the newest wins when writes pile up). */
   save(note: string): void {
     this.pending = note;
-    this.writing ??= this.flush().finally(() => (this.writing = undefined));
+    this.writing ??= this.flush().finally(() => {
+      this.writing = undefined;
+      if (this.pending !== undefined) this.save(this.pending); // saved as the loop ended
+    });
   }
 
   async idle(): Promise<void> {
@@ -37,9 +40,9 @@ export class LatestCheckpointFile {
 
   private async flush(): Promise<void> {
     while (this.pending !== undefined) {
-      const wait = this.lastWrite + WRITE_EVERY_MS - Date.now();
+      const wait = this.lastWrite + WRITE_EVERY_MS - performance.now(); // monotonic: a clock set back never stalls it
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      this.lastWrite = Date.now();
+      this.lastWrite = performance.now();
       const note = this.pending;
       this.pending = undefined;
       try {

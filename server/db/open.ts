@@ -49,6 +49,85 @@ export function wrap(driver: Sql['driver'], q: Queryable, transaction: Sql['tran
 
 export const noNesting: Sql['transaction'] = () => Promise.reject(new Error('nested transactions are not supported'));
 
+/**
+ * `fn` in a transaction on `c`, pipelined: BEGIN goes out in one write with the first statement
+ * and COMMIT with the last (commitWith), two round trips fewer. Pipeline mode is on for the
+ * transaction only (a COPY cannot run on a pipelined connection). A statement sent after
+ * commitWith, or after the transaction ended, is refused. When `fn` throws after commitWith had
+ * committed, the ROLLBACK is harmless and the error is passed on.
+ */
+async function pipelinedTransaction<T>(c: pg.PoolClient, fn: (tx: Sql) => Promise<T>, onBroken: (e: Error) => void): Promise<T> {
+  pipelined(c, true);
+  let held: (() => void) | undefined = holdWrites(c);
+  const flush = () => {
+    held?.();
+    held = undefined;
+  };
+  let ended = false;
+  let committing: Promise<void> | undefined;
+  try {
+    const begun = c.query('BEGIN').then(() => undefined, (e: Error) => e);
+    const tx = wrap('postgres', c, noNesting);
+    const query = tx.query;
+    tx.query = ((text: string, params?: unknown[], name?: string) => {
+      if (ended) return Promise.reject(new Error('the transaction has ended'));
+      const rows = query(text, params, name);
+      flush();
+      return rows;
+    }) as Sql['query'];
+    tx.commitWith = async <T extends Row>(text: string, params?: unknown[], name?: string) => {
+      if (ended) throw new Error('the transaction has ended');
+      ended = true;
+      held ??= holdWrites(c);
+      const last = send<T>(c, text, params, name);
+      // pg reports a statement it could not send (a value it cannot serialise) at once or on the
+      // next tick; nothing has reached the server yet (writes are held), so a failure now is that.
+      // No COMMIT may follow it, or the statements before it would commit alone.
+      await new Promise((r) => process.nextTick(r));
+      if (last.failed) {
+        flush();
+        committing = Promise.reject(last.failed); // never commit, even if `fn` drops this error
+        committing.catch(() => {});
+        throw last.failed;
+      }
+      committing = commit(c);
+      committing.catch(() => {}); // awaited below, after `fn`, even if `fn` drops this statement's error
+      flush();
+      const [rows] = await Promise.all([last.rows, committing]);
+      return rows;
+    };
+    const result = await fn(tx);
+    ended = true;
+    flush();
+    const failedToBegin = await begun;
+    if (failedToBegin) throw failedToBegin;
+    await (committing ?? commit(c));
+    return result;
+  } catch (e) {
+    ended = true;
+    flush();
+    // Still pipelined: the ROLLBACK queues behind whatever is in flight, and once it is answered
+    // nothing is, so pipeline mode can go off.
+    await c.query('ROLLBACK').catch(onBroken);
+    throw e;
+  } finally {
+    pipelined(c, false);
+  }
+}
+
+/** Send a statement; `failed` is set as soon as it fails, and `rows` rejects. */
+function send<T extends Row>(c: pg.PoolClient, text: string, values?: unknown[], name?: string): { rows: Promise<T[]>; failed?: Error } {
+  const sending: { rows: Promise<T[]>; failed?: Error } = { rows: Promise.resolve([]) };
+  sending.rows = new Promise<T[]>((resolve, reject) => {
+    c.query<T>({ text, values, name }, (err, res) => {
+      if (err) reject((sending.failed = err));
+      else resolve(res.rows);
+    });
+  });
+  sending.rows.catch(() => {}); // a statement pg could not send is thrown by the caller instead
+  return sending;
+}
+
 /** COMMIT; PostgreSQL answers ROLLBACK when a statement of the transaction had failed. */
 async function commit(c: pg.PoolClient): Promise<void> {
   const { command } = await c.query('COMMIT');
@@ -97,50 +176,9 @@ function pooledSql(pool: pg.Pool): Sql {
     // query in flight fails by itself; the client is then released as broken.
     const onError = (e: Error) => (broken = e);
     c.on('error', onError);
-    // Pipelined for the transaction: BEGIN goes out in one write with its first statement, and
-    // COMMIT with its last (commitWith): two round trips fewer. (Off again before the client goes
-    // back to the pool: a COPY cannot run on a pipelined connection.)
-    pipelined(c, true);
-    let held: (() => void) | undefined = holdWrites(c);
-    const flush = () => {
-      held?.();
-      held = undefined;
-    };
     try {
-      const begun = c.query('BEGIN').then(() => undefined, (e: Error) => e);
-      let committing: Promise<void> | undefined;
-      let committed = false;
-      const tx = wrap('postgres', c, noNesting);
-      const query = tx.query;
-      tx.query = ((text: string, params?: unknown[], name?: string) => {
-        if (committed) return Promise.reject(new Error('the transaction has committed'));
-        const rows = query(text, params, name);
-        flush();
-        return rows;
-      }) as Sql['query'];
-      tx.commitWith = async <T extends Row>(text: string, params?: unknown[], name?: string) => {
-        if (committed) throw new Error('the transaction has committed');
-        committed = true;
-        held ??= holdWrites(c);
-        const last = query<T>(text, params, name);
-        committing = commit(c);
-        committing.catch(() => {}); // awaited below, after `fn`, even if `fn` drops this statement's error
-        flush();
-        const [rows] = await Promise.all([last, committing]);
-        return rows;
-      };
-      const result = await fn(tx);
-      flush();
-      const failedToBegin = await begun;
-      if (failedToBegin) throw failedToBegin;
-      await (committing ?? commit(c));
-      return result;
-    } catch (e) {
-      flush();
-      await c.query('ROLLBACK').catch((err: Error) => (broken = err));
-      throw e;
+      return await pipelinedTransaction(c, fn, (err) => (broken = err));
     } finally {
-      pipelined(c, false);
       c.removeListener('error', onError);
       c.release(broken);
     }

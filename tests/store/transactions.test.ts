@@ -108,14 +108,14 @@ describe.each(DRIVERS)('transactions on %s', (driver) => {
 describe.each(DRIVERS.filter((d) => d === 'postgres'))('commitWith on %s', (driver) => {
   const probe = probeTable(driver);
 
-  it('refuses a statement after it: the transaction has ended', async () => {
+  it('ends the transaction: refuses a statement after it, and never commits when its statement failed or could not be sent', async () => {
     const late = await probe.db.sql
       .transaction(async (tx) => {
         await tx.commitWith('INSERT INTO tx_probe VALUES (40)');
         return tx.query('INSERT INTO tx_probe VALUES (41)');
       })
       .catch((e: Error) => e.message);
-    expect(late).toMatch(/has committed/);
+    expect(late).toMatch(/has ended/);
     // Nor is a transaction whose last statement failed reported as committed, its error dropped.
     const dropped = await probe.db.sql
       .transaction(async (tx) => {
@@ -125,6 +125,19 @@ describe.each(DRIVERS.filter((d) => d === 'postgres'))('commitWith on %s', (driv
       })
       .catch((e: Error) => e);
     expect(dropped).toBeInstanceOf(Error);
+    // A last statement pg cannot even send (a value it cannot serialise): no COMMIT follows it, so
+    // what went before does not commit alone, whether or not the caller drops the error.
+    const unsendable = [{ n: 1n }];
+    for (const drop of [false, true]) {
+      const outcome = await probe.db.sql
+        .transaction(async (tx) => {
+          await tx.query('INSERT INTO tx_probe VALUES (43)');
+          const last = tx.commitWith('SELECT $1::jsonb AS j', unsendable);
+          return drop ? last.catch(() => []) : last;
+        })
+        .catch((e: Error) => e);
+      expect(outcome, `error dropped: ${drop}`).toMatchObject({ message: expect.stringMatching(/BigInt/) });
+    }
     expect(await probe.rows()).toEqual([40]);
   });
 });
