@@ -39,18 +39,17 @@ export async function runCustodyBench(opts: { databaseUrl?: string; dataDir: str
     const token = login.json().accessToken as string;
     const rounds: { health: number; healthP99: number; cmd: number; p50: number; p99: number; paced: { rate: number; achieved: number; p50: number; p99: number } }[] = [];
     for (let round = 0; round < 2; round++) {
-      // Each load starts with a tenth of its requests (a second's worth, paced) unmeasured.
-      const h = await load({ base, token, mode: 'healthz', requests: opts.requests * 4, clients: CLIENTS, warmup: (opts.requests * 4) / 10 });
-      const c = await load({ base, token, mode: 'commands', requests: opts.requests, clients: CLIENTS, warmup: opts.requests / 10 });
+      const h = await load({ base, token, mode: 'healthz', requests: opts.requests * 4, clients: CLIENTS });
+      const c = await load({ base, token, mode: 'commands', requests: opts.requests, clients: CLIENTS });
       const health = (opts.requests * 4) / h.seconds;
       const rate = GOAL_RATIO * health;
       // About eight seconds of commands at the goal's rate (fewer when the closed loop showed the
       // server slower than that: it falls behind either way, and the run stays short).
       const offered = Math.round(Math.min(rate, opts.requests / c.seconds) * 8);
-      const p = await load({ base, token, mode: 'commands', requests: offered, clients: CLIENTS, rate, warmup: Math.round(rate) });
+      const p = await load({ base, token, mode: 'commands', requests: offered, clients: CLIENTS, rate });
       // For the record: the latency at half the closed loop's rate, a load this server carries.
       const halfRate = opts.requests / c.seconds / 2;
-      const half = summary((await load({ base, token, mode: 'commands', requests: Math.round(halfRate * 8), clients: CLIENTS, rate: halfRate, warmup: Math.round(halfRate) })).latencies);
+      const half = summary((await load({ base, token, mode: 'commands', requests: Math.round(halfRate * 8), clients: CLIENTS, rate: halfRate })).latencies);
       const s = summary(c.latencies);
       const ps = summary(p.latencies);
       const paced = { rate, achieved: offered / p.seconds, p50: ps.p50, p99: ps.p99 };

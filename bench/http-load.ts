@@ -13,8 +13,6 @@ export interface LoadJob {
   clients: number;
   /** Requests a second, for an open loop at a fixed rate. */
   rate?: number;
-  /** Requests sent first, the same way, and not measured: the load generator's own start. */
-  warmup?: number;
 }
 
 const job = workerData as LoadJob;
@@ -54,7 +52,7 @@ const op = job.mode === 'healthz' ? () => healthz() : (i: number) => command(i);
 const loop = (requests: number) => (job.rate ? pacedLoop(requests, job.rate, job.clients, op) : closedLoop(requests, job.clients, op));
 // A new thread, its code not yet compiled and its connections not yet open, is slow for its
 // first second: that is the load generator starting, not the server (wrk2 leaves out its first
-// seconds the same way).
-if (job.warmup) await loop(job.warmup);
+// seconds the same way). A tenth of the requests (a second's worth when paced) go first, unmeasured.
+await loop(Math.round(job.rate ?? job.requests / 10));
 const result = await loop(job.requests);
 parentPort!.postMessage(result);

@@ -84,15 +84,12 @@ async function pipelinedTransaction<T>(c: pg.PoolClient, fn: (tx: Sql) => Promis
       // next tick; nothing has reached the server yet (writes are held), so a failure now is that.
       // No COMMIT may follow it, or the statements before it would commit alone.
       await new Promise((r) => process.nextTick(r));
-      if (last.failed) {
-        flush();
-        committing = Promise.reject(last.failed); // never commit, even if `fn` drops this error
-        committing.catch(() => {});
-        throw last.failed;
-      }
-      committing = commit(c);
-      committing.catch(() => {}); // awaited below, after `fn`, even if `fn` drops this statement's error
+      const unsent = last.failed();
+      // Awaited again after `fn`, even if `fn` drops this statement's error: never a commit then.
+      committing = unsent ? Promise.reject(unsent) : commit(c);
+      committing.catch(() => {});
       flush();
+      if (unsent) throw unsent;
       const [rows] = await Promise.all([last.rows, committing]);
       return rows;
     };
@@ -115,17 +112,14 @@ async function pipelinedTransaction<T>(c: pg.PoolClient, fn: (tx: Sql) => Promis
   }
 }
 
-/** Send a statement; `failed` is set as soon as it fails, and `rows` rejects. */
-function send<T extends Row>(c: pg.PoolClient, text: string, values?: unknown[], name?: string): { rows: Promise<T[]>; failed?: Error } {
-  const sending: { rows: Promise<T[]>; failed?: Error } = { rows: Promise.resolve([]) };
-  sending.rows = new Promise<T[]>((resolve, reject) => {
-    c.query<T>({ text, values, name }, (err, res) => {
-      if (err) reject((sending.failed = err));
-      else resolve(res.rows);
-    });
+/** Send a statement: its rows, and its error as soon as it has failed. */
+function send<T extends Row>(c: pg.PoolClient, text: string, values?: unknown[], name?: string): { rows: Promise<T[]>; failed(): Error | undefined } {
+  let failed: Error | undefined;
+  const rows = new Promise<T[]>((resolve, reject) => {
+    c.query<T>({ text, values, name }, (err, res) => (err ? reject((failed = err)) : resolve(res.rows)));
   });
-  sending.rows.catch(() => {}); // a statement pg could not send is thrown by the caller instead
-  return sending;
+  rows.catch(() => {}); // a statement pg could not send is thrown by the caller instead
+  return { rows, failed: () => failed };
 }
 
 /** COMMIT; PostgreSQL answers ROLLBACK when a statement of the transaction had failed. */

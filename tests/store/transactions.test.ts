@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../server/db/open.js';
+import type { Sql } from '../../ledger/store/sql.js';
 import { runStep } from '../../server/custody/write-step.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS, testPlace, type Driver, type TestPlace } from '../helpers/databases.js';
@@ -14,6 +15,8 @@ function probeTable(driver: Driver) {
   const probe = {
     db: undefined as unknown as Database,
     rows: async () => (await probe.db.sql.query<{ id: number }>('SELECT id FROM tx_probe ORDER BY id')).map((r) => Number(r.id)),
+    /** The transaction's answer, or the error it failed with. */
+    attempt: <T>(fn: (tx: Sql) => Promise<T>) => probe.db.sql.transaction(fn).catch((e: Error & { code?: string }) => e),
   };
   beforeAll(async () => {
     place = await testPlace(driver);
@@ -43,34 +46,28 @@ describe.each(DRIVERS)('transactions on %s', (driver) => {
   });
 
   it('rolls everything back when the last statement fails, and says why', async () => {
-    const failed = await db.sql
-      .transaction(async (tx) => {
-        await tx.query('INSERT INTO tx_probe VALUES (10)');
-        return tx.commitWith('INSERT INTO tx_probe VALUES (1)'); // taken
-      })
-      .catch((e: { code?: string }) => e);
+    const failed = await probe.attempt(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (10)');
+      return tx.commitWith('INSERT INTO tx_probe VALUES (1)'); // taken
+    });
     expect(failed).toMatchObject({ code: '23505' });
     expect(await rows()).toEqual([1, 2, 3]);
   });
 
   it('rolls back when the first statement fails (sent with BEGIN) and never runs what the caller did not send', async () => {
-    const failed = await db.sql
-      .transaction(async (tx) => {
-        await tx.query('INSERT INTO tx_probe VALUES (1)');
-        await tx.query('INSERT INTO tx_probe VALUES (20)');
-      })
-      .catch((e: { code?: string }) => e);
+    const failed = await probe.attempt(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (1)');
+      await tx.query('INSERT INTO tx_probe VALUES (20)');
+    });
     expect(failed).toMatchObject({ code: '23505' });
     expect(await rows()).toEqual([1, 2, 3]);
   });
 
   it('rolls back when the caller throws after its statements, and commits one that sends none', async () => {
-    const thrown = await db.sql
-      .transaction(async (tx) => {
-        await tx.query('INSERT INTO tx_probe VALUES (30)');
-        throw new Error('refused by a check');
-      })
-      .catch((e: Error) => e);
+    const thrown = await probe.attempt(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (30)');
+      throw new Error('refused by a check');
+    });
     expect(thrown).toMatchObject({ message: 'refused by a check' });
     expect(await db.sql.transaction(async () => 'nothing to do')).toBe('nothing to do');
     const early = await db.sql.transaction(async () => Promise.reject(new Error('before any statement'))).catch((e: Error) => e.message);
@@ -92,13 +89,11 @@ describe.each(DRIVERS)('transactions on %s', (driver) => {
   });
 
   it('does not report a commit when PostgreSQL rolled back (a failed statement the caller caught)', async () => {
-    const outcome = await db.sql
-      .transaction(async (tx) => {
-        await tx.query('INSERT INTO tx_probe VALUES (50)');
-        await tx.query('INSERT INTO tx_probe VALUES (1)').catch(() => undefined);
-        return 'carried on';
-      })
-      .catch((e: Error) => e);
+    const outcome = await probe.attempt(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (50)');
+      await tx.query('INSERT INTO tx_probe VALUES (1)').catch(() => undefined);
+      return 'carried on';
+    });
     expect(outcome).toBeInstanceOf(Error);
     expect(await rows()).toEqual([1, 2, 3]);
   });
@@ -117,25 +112,21 @@ describe.each(DRIVERS.filter((d) => d === 'postgres'))('commitWith on %s', (driv
       .catch((e: Error) => e.message);
     expect(late).toMatch(/has ended/);
     // Nor is a transaction whose last statement failed reported as committed, its error dropped.
-    const dropped = await probe.db.sql
-      .transaction(async (tx) => {
-        await tx.query('INSERT INTO tx_probe VALUES (42)');
-        await tx.commitWith('INSERT INTO tx_probe VALUES (40)').catch(() => undefined);
-        return 'carried on';
-      })
-      .catch((e: Error) => e);
+    const dropped = await probe.attempt(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (42)');
+      await tx.commitWith('INSERT INTO tx_probe VALUES (40)').catch(() => undefined);
+      return 'carried on';
+    });
     expect(dropped).toBeInstanceOf(Error);
     // A last statement pg cannot even send (a value it cannot serialise): no COMMIT follows it, so
     // what went before does not commit alone, whether or not the caller drops the error.
     const unsendable = [{ n: 1n }];
     for (const drop of [false, true]) {
-      const outcome = await probe.db.sql
-        .transaction(async (tx) => {
-          await tx.query('INSERT INTO tx_probe VALUES (43)');
-          const last = tx.commitWith('SELECT $1::jsonb AS j', unsendable);
-          return drop ? last.catch(() => []) : last;
-        })
-        .catch((e: Error) => e);
+      const outcome = await probe.attempt(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (43)');
+        const last = tx.commitWith('SELECT $1::jsonb AS j', unsendable);
+        return drop ? last.catch(() => []) : last;
+      });
       expect(outcome, `error dropped: ${drop}`).toMatchObject({ message: expect.stringMatching(/BigInt/) });
     }
     expect(await probe.rows()).toEqual([40]);
