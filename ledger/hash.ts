@@ -9,9 +9,18 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) 
 
 export const HASH_SIZE = 32;
 
+// crypto.hash's string output is ~3× faster than its Buffer output (0.3 µs against 1.1 µs for
+// a node hash on the project machine): a Buffer made in C++ for 32 bytes costs more than the
+// hash. So the digest comes as a 'binary' (latin1) string, one character a byte, and is copied
+// into a plain array.
 export const sha256: (data: Bytes) => Bytes =
   nodeCrypto && typeof nodeCrypto.hash === 'function'
-    ? (data) => nodeCrypto.hash('sha256', data, 'buffer') as unknown as Bytes
+    ? (data) => {
+        const digest = nodeCrypto.hash('sha256', data, 'binary');
+        const out = new Uint8Array(32);
+        for (let i = 0; i < 32; i++) out[i] = digest.charCodeAt(i);
+        return out;
+      }
     : (data) => nobleSha256(data);
 
 /** MTH({}) = SHA-256 of the empty string. */

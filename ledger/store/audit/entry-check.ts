@@ -3,9 +3,9 @@
 // subjects and `prev` links it names.
 import { fromUtf8, packBytes, toBase64, utf8, type Bytes } from '../../bytes.js';
 import { isCanonicalJson } from '../../canonical.js';
-import { scanCanonicalObject } from '../../canonical-scan.js';
 import { envelopeProblems } from '../../entry.js';
 import { leafHash } from '../../hash.js';
+import { EntryScanner } from './entry-scan.js';
 
 export interface EntryFacts {
   /** Set when the body is not a well-formed entry envelope. */
@@ -31,36 +31,7 @@ export interface PageFacts {
  */
 export type PackedPage = { text: string; lengths: Uint32Array } | { data: Uint8Array; starts: Uint32Array; ends: Uint32Array };
 
-function factsOf(text: string): EntryFacts {
-  return fastFacts(text) ?? slowFacts(text);
-}
-
-/**
- * A body proven canonical by the scan needs only its envelope's small members parsed: `data`
- * and `sig` are checked for their kind alone, so a stand-in of the same kind takes their place.
- */
-function fastFacts(text: string): EntryFacts | undefined {
-  const members = scanCanonicalObject(text);
-  if (!members) return undefined;
-  const envelope: Record<string, unknown> = Object.create(null); // a member named __proto__ stays a member
-  for (const [name, raw] of members) envelope[name] = name === 'data' || name === 'sig' ? standIn(raw) : memberValue(raw);
-  return envelopeFacts(envelope, false);
-}
-
-/** A member's value from its canonical text: plain strings and integers without JSON.parse. */
-function memberValue(raw: string): unknown {
-  const c = raw.charCodeAt(0);
-  if (c === 0x22 && raw.indexOf('\\') === -1) return raw.slice(1, -1);
-  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return Number(raw); // the scan allows integers only
-  return JSON.parse(raw);
-}
-
-/** For `data` and `sig` the envelope checks look at the kind of value only. */
-function standIn(raw: string): unknown {
-  return raw[0] === '{' ? {} : raw[0] === '[' ? [] : JSON.parse(raw);
-}
-
-/** The facts by JSON.parse and serialising again: the reference the fast path must agree with. */
+/** The facts by JSON.parse and serialising again: the reference the scan must agree with. */
 export function slowFacts(text: string): EntryFacts {
   let entry: unknown;
   try {
@@ -92,28 +63,44 @@ export function checkPage(page: PackedPage): PageFacts {
   const leafHashes = new Uint8Array(n * 32);
   const leafLinks: string[] = new Array(n);
   const facts: EntryFacts[] = new Array(n);
+  const scanner = new EntryScanner();
   let at = 0;
   for (let i = 0; i < n; i++) {
     let body: Bytes;
-    let text: string | undefined;
     if ('lengths' in page) {
-      text = page.text.slice(at, at + page.lengths[i]);
+      body = utf8(page.text.slice(at, at + page.lengths[i]));
       at += page.lengths[i];
-      body = utf8(text);
     } else {
       body = page.data.subarray(page.starts[i], page.ends[i]);
-      try {
-        text = fromUtf8(body);
-      } catch {
-        text = undefined;
-      }
     }
     const hash = leafHash(body);
     leafHashes.set(hash, i * 32);
     leafLinks[i] = toBase64(hash);
-    facts[i] = text === undefined ? { malformed: 'not UTF-8' } : factsOf(text);
+    facts[i] = scanner.scan(body, 0, body.length) ? scannedFacts(scanner, body) : textFacts(body);
   }
   return { leafHashes, leafLinks, facts };
+}
+
+function scannedFacts(s: EntryScanner, body: Bytes): EntryFacts {
+  const facts: EntryFacts = {};
+  if (s.unit !== undefined) facts.unit = s.unit;
+  if (s.manifest !== undefined) facts.manifest = s.manifest;
+  if (s.prevUnitAt >= 0) facts.prevUnit = hashLink(body, s.prevUnitAt);
+  if (s.prevManifestAt >= 0) facts.prevManifest = hashLink(body, s.prevManifestAt);
+  return facts;
+}
+
+/** The 44 base64 characters of a prev link the scan found (ASCII, so one character a byte). */
+const hashLink = (body: Bytes, at: number): string => String.fromCharCode.apply(null, body.subarray(at, at + 44) as unknown as number[]);
+
+function textFacts(body: Bytes): EntryFacts {
+  let text: string;
+  try {
+    text = fromUtf8(body);
+  } catch {
+    return { malformed: 'not UTF-8' };
+  }
+  return slowFacts(text);
 }
 
 export function packBodies(bodies: (Bytes | string)[]): PackedPage {
