@@ -4,7 +4,8 @@ import { LedgerReader } from '../ledger/store/reader.js';
 import { initLog, LogRollbackError, Sequencer, SigningRefusedError, type BatchReport } from '../ledger/store/sequencer.js';
 import { LATEST_CHECKPOINT_FILE, LatestCheckpointFile } from './latest-checkpoint.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/open.js';
+import type { Database } from './db/open.js';
+import { openAsWriter } from './db/writer-lock.js';
 import { loadCheckpointKey, type CheckpointKey } from './keys.js';
 import { seedRegistry } from './registry/seed.js';
 import { loadJwtSecret, Tokens } from './auth/tokens.js';
@@ -57,7 +58,7 @@ function crashPoint(probability: number, size: number): void {
 }
 
 export async function createContext(config: Config, hooks: ContextHooks = {}): Promise<Context> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const db = await openAsWriter({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'server');
   let sequencer: Sequencer | undefined;
   let witnessing: Witnessing | undefined;
   try {

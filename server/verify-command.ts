@@ -3,6 +3,7 @@ import { parseVkey } from '../ledger/index.js';
 import { auditLedger, type Break } from '../ledger/store/audit/audit.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open.js';
+import { openAsWriter } from './db/writer-lock.js';
 import { loadCheckpointKey } from './keys.js';
 import { compareReadSide, rebuildReadSide } from './custody/replay.js';
 
@@ -49,7 +50,7 @@ export async function verifyCommand(config: Config, args: string[]): Promise<num
 
 /** `hazledger rebuild`: the read side recreated from the log (accounts are kept). */
 export async function rebuildCommand(config: Config): Promise<number> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const db = await openAsWriter({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'rebuild');
   try {
     const started = performance.now();
     const { units, registry } = await rebuildReadSide(db.sql);

@@ -1,0 +1,76 @@
+// One server writes a database's log. For PGlite the lock file in the data directory sees to it
+// (lock.ts); on PostgreSQL a server holds a session advisory lock, on a connection of its own,
+// for as long as it runs. Without it, a second server on the same database would seal the first
+// one's intake rows, and the first would answer those commands with an error though they were
+// sealed. `hazledger rebuild` takes it too; `hazledger verify` only reads, and does not.
+import { hostname } from 'node:os';
+import pg from 'pg';
+import { openDatabase, type Database, type DatabaseOptions } from './open.js';
+
+/** Beside the migrations' 7262001 (open.ts). */
+const WRITER_LOCK = 7262002;
+
+export class DatabaseInUseError extends Error {
+  constructor(holder: string) {
+    super(`the database is in use by ${holder}: one server writes a log; stop it first or use another DATABASE_URL`);
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/** The database opened as its log's one writer (`role`: server, rebuild): the lock held until it closes. */
+export async function openAsWriter(opts: DatabaseOptions, role: string): Promise<Database> {
+  if (!opts.url) return openDatabase(opts); // PGlite: the data directory's lock file
+  const release = await lockLogWriter(opts.url, role);
+  try {
+    const db = await openDatabase(opts);
+    return {
+      ...db,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          await release();
+        }
+      },
+    };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/**
+ * Take the writer lock of the database at `url`, waiting up to `waitMs` for a holder that is going
+ * away (a killed server's session ends a moment after it); returns what releases it.
+ */
+async function lockLogWriter(url: string, role: string, waitMs = 5000): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, application_name: `hazledger ${role} (pid ${process.pid} on ${hostname()})` });
+  client.on('error', () => {}); // the connection lost: the lock goes with it, and nothing is left to do here
+  await client.connect();
+  try {
+    for (const deadline = Date.now() + waitMs; ; ) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [WRITER_LOCK]);
+      if (rows[0].locked) break;
+      if (Date.now() >= deadline) throw new DatabaseInUseError(await holder(client));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw e;
+  }
+  return () => client.end().catch(() => {}); // the session's end releases the lock
+}
+
+/** Who holds the lock, as PostgreSQL knows the session. */
+async function holder(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ name: string; addr: string | null; pid: number }>(
+    `SELECT a.application_name AS name, host(a.client_addr) AS addr, a.pid
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    [WRITER_LOCK],
+  );
+  const h = rows[0];
+  if (!h) return 'another server';
+  return `${h.name || 'another client'}${h.addr ? ` connected from ${h.addr}` : ''}, PostgreSQL backend ${h.pid}`;
+}
