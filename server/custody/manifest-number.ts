@@ -36,6 +36,16 @@ export function cstDay(at: Date): { yyyy: string; mm: string; dd: string } {
   return { yyyy: String(d.getUTCFullYear()), mm: String(d.getUTCMonth() + 1).padStart(2, '0'), dd: String(d.getUTCDate()).padStart(2, '0') };
 }
 
+/**
+ * An RFC 3339 time's date (YYYY-MM-DD) in China Standard Time, whatever offset it was written
+ * with: the calendar licences, their yearly tonnage and manifest numbers run by (16:30 UTC on
+ * 31 December is already 1 January in Zhejiang).
+ */
+export function cstDate(at: string): string {
+  const { yyyy, mm, dd } = cstDay(new Date(at));
+  return `${yyyy}-${mm}-${dd}`;
+}
+
 export function formatManifestNumber(f: ManifestNumberFormat, at: Date, sequence: number): string {
   checkManifestNumberFormat(f);
   const { yyyy, mm, dd } = cstDay(at);

@@ -10,6 +10,7 @@ import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { checkLegs, nextManifestNumber, type ManifestDraft } from './manifest-commands.js';
 import { envelope } from './manifest-entries.js';
+import { cstDate } from './manifest-number.js';
 import { checkParty, unitSettled } from './manifest-lifecycle.js';
 import { applyManifestEntry } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';
@@ -45,7 +46,7 @@ export async function sendOnRefused(ctx: CustodyContext, actor: Actor, fromId: s
       if (u.state !== 'refused') throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is ${u.state}: only refused units are sent on`);
       if (from.sentOn.includes(id)) throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is already sent on`);
     }
-    const receiverRole = await checkDestination(tx, actor, units, d.receiverOrgId, at.slice(0, 10));
+    const receiverRole = await checkDestination(tx, actor, units, d.receiverOrgId, cstDate(at));
     await checkLegs(tx, d.legs);
     const number = await nextManifestNumber(ctx, tx, at);
     const id = randomUUID();

@@ -12,6 +12,7 @@ import { applyManifestEntry, type ManifestRow } from './manifest-projection.js';
 import { saveManifest } from './manifest-store.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
+import { cstDate } from './manifest-number.js';
 import { grams } from './unit-commands.js';
 import { applyFindingEntry, saveFinding, type FindingRow } from '../findings/finding-store.js';
 
@@ -78,7 +79,7 @@ export async function replayLog(sql: Sql): Promise<Replayed> {
       if (e.manifest) follow(manifests, 'manifest', e.manifest, index, (row) => applyManifestEntry(row, e, leafHash(body)));
       if (e.unit && e.type.startsWith('unit.')) follow(units, 'unit', e.unit, index, (row) => applyUnitEntry(row, e, leafHash(body)));
       if (e.type === 'unit.disposed' && units.has(e.unit!)) {
-        const key = `${(e.data as { licenceId: string }).licenceId}|${e.at.slice(0, 4)}`;
+        const key = `${(e.data as { licenceId: string }).licenceId}|${cstDate(e.at).slice(0, 4)}`;
         licenceUsage.set(key, (licenceUsage.get(key) ?? 0) + grams(units.get(e.unit!)!.netKg ?? '0'));
       }
     }

@@ -1,13 +1,14 @@
 // Treatment: the receiving operator records how a unit was disposed of or recovered (a D/R code
 // its licence lists), which closes the unit; when every unit of the manifest is closed (or sent
-// on, or was never picked up), the manifest closes in the same step. The licence must cover the waste code, the method, the date
-// and the year's tonnage.
+// on, or was never picked up), the manifest closes in the same step. The licence must cover the
+// waste code, the method, the date and the year's tonnage (both in China Standard Time).
 import type { Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { chainUnderManifest } from './manifest-entries.js';
 import { lockManifest } from './manifest-store.js';
+import { cstDate } from './manifest-number.js';
 import { nextUnitState } from './unit-lifecycle.js';
 import { unitSettled } from './manifest-lifecycle.js';
 import type { UnitRow } from './unit-projection.js';
@@ -26,7 +27,7 @@ interface Licence {
 /** The licence that covers this treatment, or a LICENCE_SCOPE refusal saying why none does. */
 async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: string, at: string): Promise<Licence> {
   const licences = (await tx.query<{ record: Licence }>('SELECT record FROM licences WHERE org_id = $1', [orgId])).map((r) => r.record);
-  const day = at.slice(0, 10);
+  const day = cstDate(at);
   const valid = licences.filter((l) => l.validUntil >= day);
   const forWaste = valid.filter((l) => l.wasteCodes.includes(unit.wasteCode));
   const fit = forWaste.find((l) => l.methods.includes(method));
@@ -39,7 +40,7 @@ async function coveringLicence(tx: Sql, orgId: string, unit: UnitRow, method: st
   const [{ total }] = await tx.query<{ total: unknown }>(
     `INSERT INTO licence_usage (licence_id, year, grams) VALUES ($1, $2, $3)
      ON CONFLICT (licence_id, year) DO UPDATE SET grams = licence_usage.grams + EXCLUDED.grams RETURNING grams AS total`,
-    [fit.id, Number(at.slice(0, 4)), grams(unit.netKg ?? '0')],
+    [fit.id, Number(day.slice(0, 4)), grams(unit.netKg ?? '0')],
   );
   if (Number(total) > fit.tonnesPerYear * 1_000_000) {
     throw new DomainError('LICENCE_SCOPE', `licence ${fit.id} allows ${fit.tonnesPerYear} t a year: this unit would exceed it`);

@@ -4,6 +4,7 @@ import type { Envelope } from '../../ledger/index.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { fromUtf8 } from '../../ledger/index.js';
 import { EnrolledKeys } from '../custody/actor-signatures.js';
+import { cstDate } from '../custody/manifest-number.js';
 import { grams } from '../custody/unit-commands.js';
 import type { NewFinding } from './codes.js';
 import type { FindingLimits } from './limits.js';
@@ -92,7 +93,7 @@ async function receipt(c: RuleContext, index: number, e: Envelope): Promise<NewF
   if (e.type === 'unit.received' && e.by.role === 'operator') {
     const [u] = await c.sql.query<{ waste_code: string }>('SELECT waste_code FROM units WHERE id = $1', [unit]);
     const licences = (await c.sql.query<{ record: { wasteCodes: string[]; validUntil: string } }>('SELECT record FROM licences WHERE org_id = $1', [e.by.org])).map((r) => r.record);
-    if (u && !licences.some((l) => l.validUntil >= e.at.slice(0, 10) && l.wasteCodes.includes(u.waste_code))) {
+    if (u && !licences.some((l) => l.validUntil >= cstDate(e.at) && l.wasteCodes.includes(u.waste_code))) {
       out.push({ ...base, key: `LICENCE_SCOPE:${unit}:${e.manifest}`, code: 'LICENCE_SCOPE', evidence: [index], detail: `${e.by.org} accepted waste ${u.waste_code} that no valid licence of its covers` });
     }
   }

@@ -193,6 +193,23 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     expect(both[0].json().entries).toEqual(both[1].json().entries);
   });
 
+  it('counts a treatment in the licence\'s day and year in China Standard Time: 16:30 UTC is already the next day in Zhejiang', async () => {
+    const [u] = [(await as.get('producer')!.register()).unit.id];
+    const id = await signedManifest([u]);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('operator', id, 'receipt', { decisions: [{ unitId: u, accept: true, grossKg: '218', tareKg: '18' }] });
+    const usage = async (year: number) => Number((await ctx.db.sql.query<{ grams: unknown }>(`SELECT grams FROM licence_usage WHERE licence_id = 'lic-dongxin' AND year = $1`, [year]))[0]?.grams ?? 0);
+    const [before2024, before2025] = [await usage(2024), await usage(2025)];
+    const treat = (at: string) => as.get('operator')!.request('POST', `/api/units/${u}/treatment`, { eventId: eventId(), method: 'D10', at });
+    // lic-dongxin is valid until 2029-06-30: 16:30 UTC that day is 1 July in Zhejiang.
+    expect((await treat('2029-06-30T16:30:00Z')).json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/no valid licence/) });
+    const treated = await treat('2024-12-31T16:30:00Z');
+    expect(treated.statusCode, treated.body).toBe(201);
+    expect(await usage(2025)).toBe(before2025 + 200_000);
+    expect(await usage(2024)).toBe(before2024);
+  });
+
   it('keeps each licence\'s year within its tonnage, counting every treatment once (last: it fills the year)', async () => {
     const ids = (await Promise.all([0, 1, 2, 3].map(async () => (await as.get('producer')!.register()).unit.id))).sort();
     const id = await signedManifest(ids);
