@@ -21,8 +21,13 @@ export type ProtocolOptions = Omit<
   keyof DriverOptions
 >;
 
-export function isProtocol(p: unknown): p is Protocol {
-  return typeof p === 'string' && (PROTOCOLS as readonly string[]).includes(p);
+/** Other spellings a config may use: the registry (and Mettler Toledo) write MT-SICS with a hyphen. */
+const ALIASES: Record<string, Protocol> = { 'mt-sics': 'mtsics' };
+
+/** The protocol a config names, under its own name or an alias; undefined for an unknown one. */
+export function protocolNamed(p: unknown): Protocol | undefined {
+  if (typeof p !== 'string') return undefined;
+  return (PROTOCOLS as readonly string[]).includes(p) ? (p as Protocol) : Object.hasOwn(ALIASES, p) ? ALIASES[p] : undefined;
 }
 
 /** Throws (at startup, with the device id) on an unknown protocol or bad settings. */

@@ -5,7 +5,8 @@
 //   { type: 'tcp', host, port, protocol, connectTimeoutMs?, idleMs?, options? }
 //   { type: 'mqtt', url, topic, protocol, payload?: raw|hex|json, field?, username?, password?, options? }
 //   { type: 'tcp-line', host, port }   (the first source: the same as tcp + protocol 'line')
-// with protocol one of r2000 | chafon | llrp | line | xk3190 | toledo | mtsics (devices/drivers/).
+// with protocol one of r2000 | chafon | llrp | line | xk3190 | toledo | mtsics (also mt-sics, as the
+// registry writes it) (devices/drivers/).
 // Each reading taken is printed as `taken <device> <seq>` once it is safely in the outbox.
 // Device health: `kill -USR2 <pid>` prints one `health <device> <json>` line per device to stderr,
 // and every `healthEverySeconds` (default 60, 0 = never) the counters go to the server
@@ -13,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
-import { createDriver, isProtocol, PROTOCOLS, type Driver, type DriverReading, type ProtocolOptions } from '../drivers/index.js';
+import { createDriver, PROTOCOLS, protocolNamed, type Driver, type DriverReading, type ProtocolOptions } from '../drivers/index.js';
 import type { LinkOptions, PortFactory } from '../drivers/transport.js';
 import { Gateway } from './gateway.js';
 
@@ -68,9 +69,10 @@ export function driverFor(d: DeviceConfig, onReading: (r: DriverReading) => void
   } else {
     throw bad(d, `source type ${String((s as { type?: unknown }).type)} is not serial, tcp, mqtt or tcp-line`);
   }
-  if (!isProtocol(protocol)) throw bad(d, `protocol ${String(protocol)} is not one of ${PROTOCOLS.join(', ')}`);
+  const known = protocolNamed(protocol);
+  if (!known) throw bad(d, `protocol ${String(protocol)} is not one of ${PROTOCOLS.join(', ')}`);
   try {
-    return createDriver(protocol, { ...options, id: d.id, link, onReading, log, serialPort });
+    return createDriver(known, { ...options, id: d.id, link, onReading, log, serialPort });
   } catch (e) {
     throw bad(d, e instanceof Error ? e.message : String(e));
   }

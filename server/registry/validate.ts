@@ -88,7 +88,7 @@ export interface Vehicle {
 }
 export interface Device {
   id: string; kind: 'rfid-reader' | 'scale' | 'camera' | 'gateway' | 'handheld'; model: string;
-  protocol: 'r2000' | 'llrp' | 'xk3190' | 'toledo' | 'mt-sics' | 'hikvision-isapi' | 'dahua-json' | 'line';
+  protocol: 'r2000' | 'chafon' | 'llrp' | 'xk3190' | 'toledo' | 'mt-sics' | 'hikvision-isapi' | 'dahua-json' | 'line';
   orgId: string; siteId: string;
 }
 export interface Licence {
@@ -114,11 +114,11 @@ const SITE_KINDS = ['plant', 'storage', 'gate', 'weighbridge', 'office'];
 const VEHICLE_KINDS = ['hazmat-tanker', 'hazmat-van', 'hazmat-truck'];
 const DEVICE_KINDS = ['rfid-reader', 'scale', 'camera', 'gateway', 'handheld'];
 const PROTOCOLS: Record<string, string[]> = {
-  'rfid-reader': ['r2000', 'llrp'],
+  'rfid-reader': ['r2000', 'chafon', 'llrp'],
   scale: ['xk3190', 'toledo', 'mt-sics'],
   camera: ['hikvision-isapi', 'dahua-json'],
-  gateway: ['xk3190', 'toledo', 'mt-sics', 'r2000', 'line'],
-  handheld: ['line', 'r2000', 'llrp'],
+  gateway: ['xk3190', 'toledo', 'mt-sics', 'r2000', 'chafon', 'line'],
+  handheld: ['line', 'r2000', 'chafon', 'llrp'],
 };
 const HAZARDS = ['T', 'C', 'I', 'R', 'In'];
 const isIsoDate = (s: string) =>

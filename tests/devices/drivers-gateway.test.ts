@@ -36,6 +36,9 @@ describe('gateway config: sources and protocols', () => {
       expect(make({ type: 'tcp', host: '127.0.0.1', port: 4001, protocol }).health().via).toBe('tcp:127.0.0.1:4001');
     }
     expect(make({ type: 'tcp', host: '127.0.0.1', port: 5084, protocol: 'llrp' }).protocol).toBe('llrp');
+    // The registry's spelling of MT-SICS (fixtures/pilot-park.json) runs the same driver.
+    expect(make({ type: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, protocol: 'mt-sics' }).protocol).toBe('mtsics');
+    expect(() => make({ type: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, protocol: 'toString' })).toThrow(/protocol toString is not one of/);
     expect(make({ type: 'tcp-line', host: '127.0.0.1', port: 7000 }).health()).toMatchObject({ protocol: 'line', via: 'tcp:127.0.0.1:7000', link: 'down' });
   });
 
