@@ -43,6 +43,9 @@ export function cstDay(at: Date): { yyyy: string; mm: string; dd: string } {
  */
 export function cstDate(at: string): string {
   const { yyyy, mm, dd } = cstDay(new Date(at));
+  // Compared as text with YYYY-MM-DD dates (a licence's validUntil): a year of other than four
+  // digits would compare wrongly. The API takes step times in 1900–2199 only.
+  if (!/^\d{4}$/.test(yyyy)) throw new RangeError(`${at} is not a time in the years 1000–9999 in China Standard Time`);
   return `${yyyy}-${mm}-${dd}`;
 }
 

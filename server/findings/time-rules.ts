@@ -3,6 +3,7 @@
 // key names the step it outlasted, so a scan that runs again raises nothing new.
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { fromUtf8 } from '../../ledger/index.js';
+import { cstDate } from '../custody/manifest-number.js';
 import type { NewFinding } from './codes.js';
 import type { FindingLimits } from './limits.js';
 
@@ -54,7 +55,7 @@ export async function timeFindings(sql: Sql, limits: FindingLimits, now = Date.n
     const storedAt = new Date(u.stored_at).toISOString();
     out.push({
       key: `STORAGE_OVERDUE:${u.id}:${storedAt}`, code: 'STORAGE_OVERDUE', subjects: { units: [u.id] }, orgs: [u.producer_org_id], evidence: u.idx === null ? [] : [num(u.idx)],
-      detail: `unit ${u.hj_code} stored since ${storedAt.slice(0, 10)}, longer than ${limits.storageDays} days`,
+      detail: `unit ${u.hj_code} stored since ${cstDate(storedAt)}, longer than ${limits.storageDays} days`,
     });
   }
   return out;

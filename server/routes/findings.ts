@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
+import { cstDate } from '../custody/manifest-number.js';
 import { FINDING_CODES, SEVERITIES } from '../findings/codes.js';
 import { findFindings, findingForActor } from '../findings/finding-store.js';
 import { resolveFinding } from '../findings/resolve.js';
@@ -125,8 +126,9 @@ export function inspectionRoutes(app: FastifyInstance, deps: { tokens: Tokens; c
     },
   }, async (req) => {
     const q = req.query as { count?: string; seed?: string };
-    // Without a seed, today's date (YYYYMMDD): one list a day, the same for everyone who asks.
-    const seed = q.seed !== undefined ? Number(q.seed) % 2 ** 32 : Number(new Date().toISOString().slice(0, 10).replace(/-/g, ''));
+    // Without a seed, today's date in China Standard Time (YYYYMMDD): one list a day, the same for
+    // everyone who asks, changing at midnight in Zhejiang.
+    const seed = q.seed !== undefined ? Number(q.seed) % 2 ** 32 : Number(cstDate(new Date().toISOString()).replace(/-/g, ''));
     const risks = await riskScores(deps.custody.sql, req.actor!, deps.limits);
     return { seed, picks: pickList(risks, Number(q.count ?? 3), seed) };
   });

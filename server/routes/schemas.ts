@@ -19,7 +19,7 @@ export const Problem = Type.Object(
 );
 
 export const EventId = Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'client event id: unique per step; a retry with the same id and content gets the first answer' });
-export const Rfc3339 = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$', description: 'when the step happened (the device clock); default now' });
+export const Rfc3339 = Type.String({ pattern: '^(19|20|21)\\d{2}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$', description: 'when the step happened (the device clock), in the years 1900–2199; default now' });
 export const Jws = Type.String({ pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', maxLength: 20000, description: 'compact JWS by the actor over the RFC 8785 claim {eventId, action, subject, at, data}' });
 /** A public key a person or device signs with: Ed25519 (EdDSA) or P-256 (ES256). */
 export const Jwk = Type.Union([

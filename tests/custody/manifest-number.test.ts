@@ -37,4 +37,9 @@ describe('cstDate', () => {
   ])('%s is %s in China Standard Time', (at, day) => {
     expect(cstDate(at)).toBe(day);
   });
+
+  it('refuses a time whose day has no four-digit year', () => {
+    expect(() => cstDate('9999-12-31T16:30:00Z')).toThrow(RangeError);
+    expect(cstDate('9999-12-31T15:59:59Z')).toBe('9999-12-31');
+  });
 });

@@ -204,6 +204,8 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     const treat = (at: string) => as.get('operator')!.request('POST', `/api/units/${u}/treatment`, { eventId: eventId(), method: 'D10', at });
     // lic-dongxin is valid until 2029-06-30: 16:30 UTC that day is 1 July in Zhejiang.
     expect((await treat('2029-06-30T16:30:00Z')).json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/no valid licence/) });
+    // A time whose day in Zhejiang would have a five-digit year is refused, not compared as text.
+    expect((await treat('9999-12-31T16:30:00Z')).statusCode).toBe(400);
     const treated = await treat('2024-12-31T16:30:00Z');
     expect(treated.statusCode, treated.body).toBe(201);
     expect(await usage(2025)).toBe(before2025 + 200_000);

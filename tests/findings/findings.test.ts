@@ -31,7 +31,7 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     await ctx.sequencer.idle();
     return e;
   };
-  const findings = async (who: Who = 'inspector', query = '') => (await as.get(who)!.request('GET', `/api/findings${query}`)).json().findings as { id: string; key: string; code: string; subjects: { manifest?: string; units?: string[]; vehicle?: string }; evidence: number[]; status: string; orgIds: string[] }[];
+  const findings = async (who: Who = 'inspector', query = '') => (await as.get(who)!.request('GET', `/api/findings${query}`)).json().findings as { id: string; key: string; code: string; subjects: { manifest?: string; units?: string[]; vehicle?: string }; evidence: number[]; status: string; orgIds: string[]; detail: string }[];
   const about = async (manifestId: string) => (await findings()).filter((f) => f.subjects.manifest === manifestId).map((f) => f.code).sort();
 
   /** Put an entry into intake as a device gateway, or a compromised server, would. */
@@ -164,7 +164,9 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     const { id, ids } = await manifest(1);
     await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
     const stored = (await as.get('producer')!.register()).unit.id;
-    await as.get('producer')!.request('POST', `/api/units/${stored}/storage`, { eventId: eventId(), siteId: 'site-hengkang-store', bay: 'B-2' });
+    // Stored at 07:30 on 2 March in Zhejiang (23:30 UTC on 1 March): the finding names the park's day.
+    const storage = await as.get('producer')!.request('POST', `/api/units/${stored}/storage`, { eventId: eventId(), siteId: 'site-hengkang-store', bay: 'B-2', at: '2026-03-01T23:30:00Z' });
+    expect(storage.statusCode, storage.body).toBe(201);
     await ctx.sequencer.idle();
     const e = engine();
     await e.scan(Date.now());
@@ -179,6 +181,7 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     expect(await about(id)).toEqual(['RECEIPT_OVERDUE', 'TRANSIT_OVERDUE']);
     const overdue = (await findings()).filter((f) => f.code === 'STORAGE_OVERDUE' && f.subjects.units?.includes(stored));
     expect(overdue).toHaveLength(1);
+    expect(overdue[0].detail).toMatch(/ stored since 2026-03-02, longer than \d+ days$/);
   });
 
   it('pushes each finding over /live to the parties it touches and their regulator', async () => {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../server/context.js';
 import { FindingEngine } from '../../server/findings/engine.js';
+import { cstDate } from '../../server/custody/manifest-number.js';
 import { DEFAULT_LIMITS } from '../../server/findings/limits.js';
 import { pickList, type OrgRisk } from '../../server/findings/risk.js';
 import { Client, eventId, type Who } from '../helpers/api.js';
@@ -97,7 +98,7 @@ describe.each(DRIVERS)('the inspector\'s view on %s', (driver) => {
     expect(a.picks).toHaveLength(3);
     expect(new Set(a.picks.map((p: { orgId: string }) => p.orgId)).size).toBe(3);
     const today = await get('inspector', '/api/inspections/pick-list');
-    expect(today.seed).toBe(Number(new Date().toISOString().slice(0, 10).replace(/-/g, '')));
+    expect(today.seed).toBe(Number(cstDate(new Date().toISOString()).replace(/-/g, '')));
     expect((await as.get('inspector')!.request('GET', '/api/inspections/pick-list?count=0')).statusCode).toBe(400);
     expect((await as.get('driver')!.request('GET', '/api/inspections/pick-list')).statusCode).toBe(403);
   });

@@ -7,6 +7,7 @@ import { takeReading } from '../../server/readings/ingest.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Client, eventId } from '../helpers/api.js';
+import { todayCst } from './driver-fixture.js';
 
 export const VAN = '浙JA3275'; // org-anyun's van: the leg's vehicle
 export const TANKER = '浙J27581'; // org-anyun's tanker: not the leg's vehicle
@@ -40,7 +41,7 @@ export async function loadOnItsWay(app: FastifyInstance, n: number): Promise<{ m
   }
   const ids = units.map((u) => u.id);
   const { manifest } = await ok(producer.request('POST', '/api/manifests', {
-    eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: VAN }], unitIds: ids, plannedDate: new Date().toISOString().slice(0, 10),
+    eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [{ transporterOrgId: 'org-anyun', vehiclePlate: VAN }], unitIds: ids, plannedDate: todayCst(),
   }), 'draft');
   await ok(producer.request('POST', `/api/manifests/${manifest.id}/signature`, { eventId: eventId('sign') }), 'sign');
   await ok(driver.request('POST', `/api/manifests/${manifest.id}/pickup`, { eventId: eventId('pick'), vehiclePlate: VAN, scannedUnitIds: ids }), 'pickup');

@@ -1,5 +1,6 @@
 // A tiny i18n: Chinese by default, English on request; the choice is kept in localStorage.
-// Dates show in the browser's local time zone; weights in kg with the unit.
+// Times show in the browser's local time zone, while "today" is the park's day (China Standard
+// Time); weights in kg with the unit.
 import { en } from './en.ts';
 import { zh, type MessageKey } from './zh.ts';
 
@@ -74,10 +75,12 @@ export function fmtKg(kg: string | number | null | undefined): string {
   return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 }).format(n)} kg`;
 }
 
-/** Today in the browser's time zone, as YYYY-MM-DD. */
-export function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/**
+ * Today in China Standard Time (UTC+8), as YYYY-MM-DD, whatever zone the browser is set to: the
+ * park's calendar, by which generation dates, HJ 1276 codes and manifests are dated.
+ */
+export function today(now = Date.now()): string {
+  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = locale();
