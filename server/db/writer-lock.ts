@@ -2,7 +2,9 @@
 // (lock.ts); on PostgreSQL a server holds a session advisory lock, on a connection of its own,
 // for as long as it runs. Without it, a second server on the same database would seal the first
 // one's intake rows, and the first would answer those commands with an error though they were
-// sealed. `hazledger rebuild` takes it too; `hazledger verify` only reads, and does not.
+// sealed. `hazledger rebuild` takes it too; `hazledger verify` only reads, and does not. (Behind
+// a pooler in transaction mode, such as PgBouncer's, a session lock means nothing: connect the
+// server to PostgreSQL directly or through session pooling.)
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { openDatabase, type Database, type DatabaseOptions } from './open.js';
@@ -41,16 +43,56 @@ export async function openAsWriter(opts: DatabaseOptions, role: string): Promise
 
 /**
  * Take the writer lock of the database at `url`, waiting up to `waitMs` for a holder that is going
- * away (a killed server's session ends a moment after it); returns what releases it.
+ * away (a killed server's session ends a moment after it); returns what releases it. Should the
+ * lock's connection drop (PostgreSQL restarted, the session terminated), PostgreSQL frees the lock:
+ * it is taken again on a new connection, retried until it is, and each change is logged.
  */
 async function lockLogWriter(url: string, role: string, waitMs = 5000): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: url, application_name: `hazledger ${role} (pid ${process.pid} on ${hostname()})` });
-  client.on('error', () => {}); // the connection lost: the lock goes with it, and nothing is left to do here
+  const name = `hazledger ${role} (pid ${process.pid} on ${hostname()})`;
+  let client = await takeLock(url, name, waitMs);
+  let released = false;
+  let retry: NodeJS.Timeout | undefined;
+  const watch = (c: pg.Client) => {
+    c.on('error', () => {}); // 'end' follows: handled there
+    c.once('end', () => {
+      if (released || c !== client) return;
+      console.error('hazledger: the connection holding the database writer lock dropped; taking the lock again');
+      again(0);
+    });
+  };
+  const again = (delayMs: number) => {
+    retry = setTimeout(async () => {
+      try {
+        const c = await takeLock(url, name, 0);
+        if (released) return void (await c.end().catch(() => {}));
+        client = c;
+        watch(c);
+        console.error('hazledger: the database writer lock is held again');
+      } catch (e) {
+        console.error(`hazledger: cannot take the database writer lock again (${(e as Error).message}); retrying`);
+        again(Math.min(Math.max(1000, delayMs * 2), 30_000));
+      }
+    }, delayMs);
+    retry.unref();
+  };
+  watch(client);
+  return async () => {
+    released = true;
+    clearTimeout(retry);
+    await client.end().catch(() => {}); // the session's end releases the lock
+  };
+}
+
+/** A new connection holding the lock, or DatabaseInUseError once `waitMs` has passed. */
+async function takeLock(url: string, name: string, waitMs: number): Promise<pg.Client> {
+  // Keepalive: a holder whose host vanished is found dead in minutes, not the OS's hours.
+  const client = new pg.Client({ connectionString: url, application_name: name, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+  client.on('error', () => {});
   await client.connect();
   try {
     for (const deadline = Date.now() + waitMs; ; ) {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [WRITER_LOCK]);
-      if (rows[0].locked) break;
+      if (rows[0].locked) return client;
       if (Date.now() >= deadline) throw new DatabaseInUseError(await holder(client));
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -58,7 +100,6 @@ async function lockLogWriter(url: string, role: string, waitMs = 5000): Promise<
     await client.end().catch(() => {});
     throw e;
   }
-  return () => client.end().catch(() => {}); // the session's end releases the lock
 }
 
 /** Who holds the lock, as PostgreSQL knows the session. */

@@ -69,3 +69,10 @@ it('takes the same facts from raw bytes as from text, and calls bytes that are n
   expect(fromBytes.leafLinks.slice(0, -1)).toEqual(fromText.leafLinks);
   expect(fromText.facts.every((f) => !f.malformed && !f.notCanonical && f.unit)).toBe(true);
 });
+
+it('calls a body with a byte order mark before its JSON malformed: those are not its canonical bytes', () => {
+  const body = new TextEncoder().encode(canonicalize(entries[0])!);
+  const page = checkPage(packBodies([Uint8Array.of(0xef, 0xbb, 0xbf, ...body), body]));
+  expect(page.facts[0].malformed).toMatch(/^not JSON/);
+  expect(page.facts[1]).toEqual(slowFacts(fromUtf8(body)));
+});

@@ -1,7 +1,7 @@
 // The per-entry half of the self-audit, independent of order and of the database, so that it
 // can run in worker threads: each body's leaf hash, its envelope and canonical form, and the
 // subjects and `prev` links it names.
-import { fromUtf8, packBytes, toBase64, utf8, type Bytes } from '../../bytes.js';
+import { packBytes, toBase64, utf8, type Bytes } from '../../bytes.js';
 import { isCanonicalJson } from '../../canonical.js';
 import { envelopeProblems } from '../../entry.js';
 import { leafHash } from '../../hash.js';
@@ -93,10 +93,14 @@ function scannedFacts(s: EntryScanner, body: Bytes): EntryFacts {
 /** The 44 base64 characters of a prev link the scan found (ASCII, so one character a byte). */
 const hashLink = (body: Bytes, at: number): string => String.fromCharCode.apply(null, body.subarray(at, at + 44) as unknown as number[]);
 
+// Fatal on bad UTF-8, and keeping a leading byte order mark as U+FEFF (TextDecoder drops it by
+// default): a body that starts with one is not the canonical bytes of its JSON.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function textFacts(body: Bytes): EntryFacts {
   let text: string;
   try {
-    text = fromUtf8(body);
+    text = strictUtf8.decode(body);
   } catch {
     return { malformed: 'not UTF-8' };
   }
