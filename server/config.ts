@@ -97,7 +97,7 @@ function findingLimits(env: Env): FindingLimits {
     weightToleranceKg: decimal(env, 'HAZLEDGER_FINDING_WEIGHT_TOLERANCE_KG', d.weightToleranceKg, 0, 100000),
     transitHours: decimal(env, 'HAZLEDGER_FINDING_TRANSIT_HOURS', d.transitHours, 0, 24 * 365),
     receiptHours: decimal(env, 'HAZLEDGER_FINDING_RECEIPT_HOURS', d.receiptHours, 0, 24 * 365),
-    storageDays: decimal(env, 'HAZLEDGER_FINDING_STORAGE_DAYS', d.storageDays, 0, 3650),
+    storageDays: int(env, 'HAZLEDGER_FINDING_STORAGE_DAYS', d.storageDays, 0, 3650), // whole days, as the storage page filters by them
     scanSeconds: int(env, 'HAZLEDGER_FINDING_SCAN_SECONDS', d.scanSeconds, 0, 86400),
     auditMinutes: int(env, 'HAZLEDGER_FINDING_AUDIT_MINUTES', d.auditMinutes, 0, 525600),
   };

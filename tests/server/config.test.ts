@@ -31,5 +31,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ HAZLEDGER_MAX_BATCH: '0' })).toThrow(/HAZLEDGER_MAX_BATCH/);
     expect(() => loadConfig({ HAZLEDGER_SEED: 'maybe' })).toThrow(/HAZLEDGER_SEED must be 0 or 1/);
     expect(() => loadConfig({ HAZLEDGER_ORIGIN: 'a b' })).toThrow(/HAZLEDGER_ORIGIN/);
+    // The storage page filters by whole days (storedLongerThanDays): a fraction would get it a 400.
+    expect(() => loadConfig({ HAZLEDGER_FINDING_STORAGE_DAYS: '365.5' })).toThrow(/HAZLEDGER_FINDING_STORAGE_DAYS must be an integer/);
+    expect(loadConfig({ HAZLEDGER_FINDING_STORAGE_DAYS: '180' }).findingLimits.storageDays).toBe(180);
   });
 });
