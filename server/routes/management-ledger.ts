@@ -1,6 +1,7 @@
 // The producer's management ledger (管理台账, HJ 1259) for a period, as CSV or XLSX, streamed from
-// the sealed log as it is read. A producer gets its own organisation's; an inspector or admin any
-// producer's. The period is checked before the first byte goes out: a bad one is a 400 problem.
+// the sealed log as it is read. A producer gets its own organisation's; an inspector those of the
+// producers in its jurisdiction; an admin any producer's. The period is checked before the first
+// byte goes out: a bad one is a 400 problem.
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -35,8 +36,14 @@ export function managementLedgerRoutes(app: FastifyInstance, deps: { tokens: Tok
       if (e instanceof PeriodError) throw badParameter(e.message);
       throw e;
     }
-    const [org] = await sql.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [orgId]);
+    // An inspector's jurisdiction, as for units: producers whose region lies within its authority's.
+    const [org] = await sql.query<{ kind: string; in_jurisdiction: boolean }>(
+      `SELECT p.kind, COALESCE(p.region LIKE a.region || '%', false) AS in_jurisdiction
+         FROM organisations p LEFT JOIN organisations a ON a.id = $2 WHERE p.id = $1`,
+      [orgId, actor.orgId],
+    );
     if (org?.kind !== 'producer') throw notFound(`no producer ${orgId}`);
+    if (actor.role === 'inspector' && !org.in_jurisdiction) throw new Problem(403, 'NOT_IN_SCOPE', 'Forbidden', `producer ${orgId} is outside your authority's jurisdiction`);
     return { orgId, period };
   }
 

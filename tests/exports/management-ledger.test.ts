@@ -74,9 +74,22 @@ describe.each(DRIVERS)('management ledger (管理台账) on %s', (driver) => {
     expect(before).toEqual([]);
   });
 
-  it("shows a producer its own ledger only; inspectors and admins any producer's; others none", async () => {
+  it("shows a producer its own ledger only; inspectors those in their jurisdiction; admins any producer's; others none", async () => {
     const own = await get('producer', url('org-hengkang', 'csv'));
     for (const who of ['inspector', 'admin'] as const) expect((await get(who, url('org-hengkang', 'csv'))).body).toBe(own.body);
+    // The inspector's authority moved to another region (Hangzhou, 3301): the park (331082) is outside it.
+    const { sql } = p.opened.ctx.db;
+    const [{ org }] = await sql.query<{ org: string }>("SELECT org_id AS org FROM people WHERE id = (SELECT person_id FROM credentials WHERE username = 'inspector')");
+    await sql.query("UPDATE organisations SET region = '3301' WHERE id = $1", [org]);
+    try {
+      for (const format of ['csv', 'xlsx'] as const) {
+        const outside = await get('inspector', url('org-hengkang', format));
+        expect(outside.statusCode, outside.body).toBe(403);
+        expect(outside.json()).toMatchObject({ code: 'NOT_IN_SCOPE', detail: expect.stringMatching(/outside your authority's jurisdiction/) });
+      }
+    } finally {
+      await sql.query("UPDATE organisations SET region = '331082' WHERE id = $1", [org]);
+    }
     const other = await get('producer2', url('org-hengkang', 'csv'));
     expect(other.statusCode).toBe(403);
     expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
