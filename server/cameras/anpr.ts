@@ -4,10 +4,16 @@
 // clear message; it never trusts a field it did not check.
 import { XMLParser } from 'fast-xml-parser';
 import { DomainError } from '../custody/errors.js';
+import { isValidPlate, normalizePlate } from '../registry/validate.js';
 
 export interface Sighting {
   vendor: 'hikvision' | 'dahua';
+  /** In the registry's canonical form (`浙J12345`: no middle dot, upper case), as manifests name it. */
   plate: string;
+  /** The text the camera sent, when it differs from the canonical plate (`浙J·12345`). */
+  plateAsRead?: string;
+  /** The plate's colour as the camera reports it (a yellow plate is a heavy vehicle's), when it does. */
+  plateColor?: string;
   /** When the camera saw it (RFC 3339, UTC). */
   at: string;
   /** As the camera reports it, and what it means at a gate: in, out, or unknown. */
@@ -19,7 +25,6 @@ export interface Sighting {
 }
 
 const bad = (m: string) => new DomainError('BAD_INPUT', m);
-const PLATE = /^[\p{L}\p{N}·-]{2,16}$/u;
 
 /**
  * String(v ?? fallback) and Number(v), except that an object (one with a `toString` or `valueOf`
@@ -29,10 +34,16 @@ const isObject = (v: unknown) => (v !== null && typeof v === 'object') || typeof
 const text = (v: unknown, fallback = ''): string => (isObject(v) ? '' : String(v ?? fallback));
 const num = (v: unknown): number => (isObject(v) ? NaN : Number(v));
 
-function checkPlate(p: unknown): string {
-  const plate = text(p).trim();
-  if (!PLATE.test(plate)) throw bad(`not a licence plate: ${JSON.stringify(plate).slice(0, 40)}`);
-  return plate;
+/**
+ * The plate in the registry's form: cameras write `浙J·12345` (Hikvision) or `浙J12345` (Dahua), and
+ * a capture with no plate read says `unknown` or `无车牌`, which is refused as no plate.
+ */
+function checkPlate(p: unknown, color: unknown): Pick<Sighting, 'plate' | 'plateAsRead' | 'plateColor'> {
+  const read = text(p).trim();
+  const plate = normalizePlate(read);
+  if (!isValidPlate(plate)) throw bad(`not a licence plate: ${JSON.stringify(read).slice(0, 40)}`);
+  const c = text(color).trim();
+  return { plate, ...(read !== plate ? { plateAsRead: read } : {}), ...(c && !/^unknown$/i.test(c) && c.length <= 16 ? { plateColor: c } : {}) };
 }
 
 function checkTime(raw: string, assumeOffset = '+08:00'): string {
@@ -57,18 +68,18 @@ export function parseHikvision(body: string, pictures: Buffer[]): Sighting {
   if (text(alert.eventType) !== 'ANPR') throw bad(`not an ANPR event: ${text(alert.eventType, 'none')}`);
   const anpr = alert.ANPR as Record<string, unknown> | undefined;
   if (!anpr || typeof anpr !== 'object') throw bad('no ANPR element');
-  const plate = checkPlate(anpr.licensePlate);
+  const plate = checkPlate(anpr.licensePlate, anpr.plateColor);
   const at = checkTime(text(alert.dateTime));
   const raw = text(anpr.direction, 'unknown');
   const confidence = num(anpr.confidenceLevel);
   const uuid = typeof alert.UUID === 'string' && alert.UUID ? alert.UUID : undefined;
   return {
     vendor: 'hikvision',
-    plate,
+    ...plate,
     at,
     direction: { raw, way: raw === 'forward' ? 'in' : raw === 'reverse' ? 'out' : 'unknown' },
     confidence: Number.isFinite(confidence) ? confidence : null,
-    eventKey: uuid ?? `${plate}@${at}`,
+    eventKey: uuid ?? `${plate.plate}@${at}`,
     pictures: pictures.filter((p) => p.length > 0), // a real capture shows an empty picture part
   };
 }
@@ -77,7 +88,7 @@ export function parseHikvision(body: string, pictures: Buffer[]): Sighting {
 export function parseDahua(body: unknown): Sighting & { deviceId?: string } {
   const pic = (body as { Picture?: Record<string, Record<string, unknown>> } | null)?.Picture;
   if (!pic || typeof pic !== 'object') throw bad('no Picture object in the push');
-  const plate = checkPlate(pic.Plate?.PlateNumber);
+  const plate = checkPlate(pic.Plate?.PlateNumber, pic.Plate?.PlateColor);
   const snap = pic.SnapInfo ?? {};
   const at = checkTime(text(snap.AccurateTime ?? snap.SnapTime));
   const raw = text(snap.Direction, 'unknown');
@@ -91,11 +102,11 @@ export function parseDahua(body: unknown): Sighting & { deviceId?: string } {
   const confidence = num(pic.Plate?.Confidence);
   return {
     vendor: 'dahua',
-    plate,
+    ...plate,
     at,
     direction: { raw, way: raw === 'Obverse' ? 'in' : raw === 'Reverse' ? 'out' : 'unknown' },
     confidence: Number.isFinite(confidence) ? confidence : null,
-    eventKey: `${plate}@${at}`,
+    eventKey: `${plate.plate}@${at}`,
     pictures,
     deviceId: typeof snap.DeviceID === 'string' ? snap.DeviceID : undefined,
   };

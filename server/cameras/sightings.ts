@@ -48,7 +48,7 @@ export async function recordSighting(deps: { sql: Sql; sequencer: Sequencer; dat
       at: s.at,
       by: { org: cam.orgId, role: 'device', device: cam.id },
       data: {
-        plate: s.plate, gate: cam.siteId, deviceId: cam.id, direction: s.direction.way, cameraDirection: s.direction.raw, confidence: s.confidence,
+        plate: s.plate, ...(s.plateAsRead ? { plateAsRead: s.plateAsRead } : {}), ...(s.plateColor ? { plateColor: s.plateColor } : {}), gate: cam.siteId, deviceId: cam.id, direction: s.direction.way, cameraDirection: s.direction.raw, confidence: s.confidence,
         vendor: s.vendor, eventKey: s.eventKey, pictures, receivedAt, ...(m ? { manifestId: m.id } : {}),
       },
     };

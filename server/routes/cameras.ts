@@ -21,15 +21,25 @@ async function hikvisionParts(req: FastifyRequest): Promise<{ xml: string; pictu
   }
   let xml: string | undefined;
   const pictures: Buffer[] = [];
-  for await (const part of req.parts({ limits: { fileSize: MAX_PICTURE, parts: 20 } })) {
-    // A part without filename= arrives as a field (devices.md §5.1): read its value.
-    const bytes = part.type === 'file' ? await part.toBuffer() : Buffer.from(String(part.value));
+  // A part without filename= arrives as a field (devices.md §5.1), its bytes decoded as text. With
+  // latin1 as the charset of a part that names none, every byte maps to one character and back,
+  // so a JPEG sent that way comes back exactly (through UTF-8 it would not).
+  for await (const part of req.parts({ limits: { fileSize: MAX_PICTURE, parts: 20 }, defCharset: 'latin1' })) {
+    const bytes = part.type === 'file' ? await part.toBuffer() : fieldBytes(String(part.value));
     const isXml = /xml/i.test(part.mimetype ?? '') || /\.xml$/i.test(part.fieldname);
     if (isXml && xml === undefined) xml = bytes.toString('utf8');
     else if (/jpe?g|image/i.test(part.mimetype ?? '') || /\.jpe?g$/i.test(part.fieldname)) pictures.push(bytes);
   }
   if (xml === undefined) throw new DomainError('BAD_INPUT', 'no anpr.xml part in the push');
   return { xml, pictures };
+}
+
+/**
+ * A field part's bytes: decoded as latin1 (no charset named) each character is one byte; a part
+ * that named a charset (UTF-8) was decoded by it, and has characters above U+00FF to show it.
+ */
+function fieldBytes(value: string): Buffer {
+  return Buffer.from(value, /[^\u0000-\u00ff]/.test(value) ? 'utf8' : 'latin1');
 }
 
 export async function cameraRoutes(app: FastifyInstance, deps: { custody: CustodyContext; dataDir: string }): Promise<void> {

@@ -84,6 +84,24 @@ describe.each(DRIVERS)('gate cameras on %s', (driver) => {
     expect((await sealed(bare.json().leafHash)).data).toMatchObject({ plate: '浙JC0916', eventKey: '浙JC0916@2026-11-28T01:48:03.847Z' });
   });
 
+  it("seals the plate in the registry's form, keeping what the camera read and the plate's colour; a picture part without a filename byte for byte", async () => {
+    const picture = Buffer.concat([JPEG, Buffer.from([0x80, 0xff, 0xfe, 0x00, 0xc3, 0x28])]); // bytes that are no UTF-8
+    const push = multipart([
+      { name: 'anpr.xml', type: 'text/xml', body: Buffer.from(xml('浙j·27581', 'uuid-hik-0003')), filename: false },
+      { name: 'licensePlatePicture.jpg', type: 'image/jpeg', body: picture, filename: false },
+    ]);
+    const res = await app.inject({ method: 'POST', url: '/devices/dev-dongxin-cam/isapi', ...push });
+    expect(res.statusCode, res.body).toBe(200);
+    const hash = createHash('sha256').update(picture).digest('hex');
+    expect((await sealed(res.json().leafHash)).data).toMatchObject({ plate: '浙J27581', plateAsRead: '浙j·27581', plateColor: 'yellow', pictures: [hash] });
+    expect(readFileSync(picturePath(ctx.config.dataDir, hash)).equals(picture)).toBe(true);
+    for (const noPlate of ['unknown', '无车牌', '浙J·1234']) {
+      const r = await app.inject({ method: 'POST', url: '/devices/dev-dongxin-cam/isapi', headers: { 'content-type': 'application/xml' }, payload: xml(noPlate) });
+      expect(r.statusCode, noPlate).toBe(400);
+      expect(r.json().detail).toMatch(/not a licence plate/);
+    }
+  });
+
   it('seals a Dahua TollgateInfo push, by the device named in the URL or in SnapInfo', async () => {
     const body = (plate: string, deviceId?: string) => ({
       Picture: {
