@@ -114,6 +114,12 @@ function roleOf(m: ManifestParties, orgId: string): Role {
  * manifest, the transporter of the leg being picked up or handed to, the named receiver.
  */
 export function checkParty(m: ManifestParties, action: ManifestAction, actor: { role: Role; orgId: string }): void {
+  // An organisation the manifest does not name (nor a pending correction, which may add a carrier)
+  // learns nothing of it, not even its state: the read routes refuse it the manifest too.
+  const named = [m.producerOrgId, m.receiverOrgId, ...m.legs.map((l) => l.transporterOrgId), ...whoActsNext(m).map((t) => t.orgId)];
+  if (!named.includes(actor.orgId)) {
+    throw new DomainError('NOT_IN_SCOPE', `this manifest does not name ${actor.orgId}: it is not yours to act on`);
+  }
   nextManifestState(m.state, action, actor.role);
   const turns = whoActsNext(m).filter((t) => t.action === action);
   const mayCorrect = action === 'correct' && [m.producerOrgId, m.receiverOrgId, ...m.legs.map((l) => l.transporterOrgId)].includes(actor.orgId) && actor.role === roleOf(m, actor.orgId);

@@ -61,10 +61,13 @@ describe('manifest lifecycle table', () => {
   });
 
   it('refuses a party signing out of turn', () => {
-    expect(() => checkParty(base('draft'), 'sign', { role: 'producer', orgId: 'org-ruitai' })).toThrow(/for producer of org-hengkang/);
+    // An organisation the manifest does not name is told nothing of it, not even its state.
+    expect(() => checkParty(base('draft'), 'sign', { role: 'producer', orgId: 'org-ruitai' })).toThrow(/^this manifest does not name org-ruitai: it is not yours to act on$/);
+    expect(() => checkParty(base('draft'), 'pick_up', { role: 'driver', orgId: 'org-nobody' })).toThrow(/does not name org-nobody/);
+    expect(() => checkParty(base('draft'), 'pick_up', { role: 'driver', orgId: 'org-anyun' })).toThrow(/cannot take "pick_up"/);
     expect(() => checkParty(base('signed'), 'pick_up', { role: 'driver', orgId: 'org-taihang' })).toThrow(/for driver of org-anyun/);
     expect(() => checkParty(base('picked_up', 0), 'hand_over', { role: 'driver', orgId: 'org-anyun' })).toThrow(/for driver of org-taihang/);
-    expect(() => checkParty(base('arrived', 1), 'receive', { role: 'operator', orgId: 'org-lvxun' })).toThrow(/for operator of org-dongxin/);
+    expect(() => checkParty(base('arrived', 1), 'receive', { role: 'operator', orgId: 'org-lvxun' })).toThrow(/does not name org-lvxun/);
     expect(() => checkParty(base('signed'), 'receive', { role: 'operator', orgId: 'org-dongxin' })).toThrow(/cannot take "receive"/);
     expect(() => checkParty(base('picked_up', 0), 'depart', { role: 'driver', orgId: 'org-taihang' })).toThrow(DomainError);
   });
