@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context } from './context.js';
 import { frameworkError, installProblemHandlers } from './problem.js';
+import { installTextGuard } from './text-guard.js';
 import { installSecurity } from './security.js';
 import { cosignedRoutes } from './routes/cosigned.js';
 import { authRoutes } from './routes/auth.js';
@@ -56,7 +57,10 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: 1 << 20,
-    frameworkErrors: frameworkError, // router errors (a path parameter too long, a bad URL) as problem+json too
+    frameworkErrors: frameworkError, // router errors (a bad URL) as problem+json too
+    // A path parameter of any length reaches its route, whose schema refuses it with a 400 (over
+    // find-my-way's default of 100, /ledger/entries/<long> fell through to the web app's 404).
+    maxParamLength: 16 * 1024,
     // Unknown fields are refused, not stripped, and nothing is silently coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
@@ -74,6 +78,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   installProblemHandlers(app);
+  installTextGuard(app);
   await installSecurity(app, ctx.config.security);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   ledgerRoutes(app, { reader: ctx.reader, vkey: ctx.key.vkey });

@@ -1,6 +1,6 @@
 // RFC 9457 problem details. Every error leaves the server in this shape with a stable code;
 // 5xx bodies say nothing about the inside.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EntryError } from '../ledger/entry.js';
 import { SigningRefusedError } from '../ledger/store/sequencer.js';
 import { DomainError } from './custody/errors.js';
@@ -23,6 +23,12 @@ export class Problem extends Error {
 }
 
 export const badParameter = (detail: string) => new Problem(400, 'BAD_PARAMETER', 'Bad parameter', detail);
+
+/** A plain GET on a websocket route (/live, /gateway): 426, saying how to connect. */
+export function upgradeRequired(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('upgrade', 'websocket');
+  return sendProblem(reply, new Problem(426, 'UPGRADE_REQUIRED', 'Upgrade required', `${req.url.split('?')[0]} is a websocket: connect with Upgrade: websocket`), req.url);
+}
 export const notFound = (detail: string) => new Problem(404, 'NOT_FOUND', 'Not found', detail);
 
 export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {

@@ -13,6 +13,7 @@ import { deviceHealth, refusedReading, reportedHealth } from '../readings/health
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import { Type } from 'typebox';
+import { upgradeRequired } from '../problem.js';
 import { Id, Jws, Jwk, problems, Strict } from './schemas.js';
 import { enrollDeviceKey } from '../readings/device-keys.js';
 import type { JWK } from 'jose';
@@ -76,7 +77,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     return { ack: seq ?? null, device: device ?? null, status: 'refused', code, detail: (e as Error).message };
   };
 
-  app.get('/gateway', { websocket: true, schema: { hide: true } }, (socket) => {
+  app.route({ method: 'GET', url: '/gateway', schema: { hide: true }, handler: upgradeRequired, wsHandler: (socket) => {
     // Messages wait here while a batch is being taken; the next batch is whatever arrived meanwhile.
     const waiting: unknown[] = [];
     let draining = false;
@@ -111,7 +112,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
         });
       }
     });
-  });
+  } });
 }
 
 export function deviceRoutes(app: FastifyInstance, deps: { custody: CustodyContext; tokens: Tokens }): void {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { Tokens } from '../auth/tokens.js';
 import type { LiveHub } from '../live.js';
+import { upgradeRequired } from '../problem.js';
 
 /** The largest websocket message either socket takes (/gateway's readings are a few kB); a larger one closes it with 1009. */
 export const MAX_WS_MESSAGE = 1 << 20;
@@ -13,7 +14,7 @@ const LIVE_INBOUND_PER_MINUTE = 120;
 
 export async function liveRoutes(app: FastifyInstance, deps: { tokens: Tokens; live: LiveHub }): Promise<void> {
   await app.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE } });
-  app.get('/live', { websocket: true, schema: { hide: true } }, async (socket, req) => {
+  app.route({ method: 'GET', url: '/live', schema: { hide: true }, handler: upgradeRequired, wsHandler: async (socket, req) => {
     const token = (req.query as Record<string, string | undefined>).access_token ?? /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     let actor;
     try {
@@ -37,5 +38,5 @@ export async function liveRoutes(app: FastifyInstance, deps: { tokens: Tokens; l
       clearTimeout(expiry);
     });
     socket.send(JSON.stringify({ hello: { personId: actor.personId, role: actor.role } }));
-  });
+  } });
 }
