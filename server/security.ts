@@ -1,11 +1,11 @@
 // HTTP hardening: @fastify/helmet's headers on every answer, CORS closed unless origins are
 // configured, and rate limits where a stranger can knock: login (per address and username, so
-// guessing one account's password is slow without locking the others out) and the public QR
-// pages (per address). A limited caller gets 429 problem+json with Retry-After.
+// guessing one account's password is slow without locking the others out, and five times that
+// per address across usernames) and the public QR pages (per address). A limited caller gets 429 problem+json with Retry-After.
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { Problem } from './problem.js';
 
 export interface SecuritySettings {
@@ -30,18 +30,42 @@ const LIMITED: Record<string, (s: SecuritySettings) => object> = {
   'GET /8003/:grai': (s) => ({ max: s.publicPerMinute, timeWindow: 60_000 }),
 };
 
+/** Login attempts a minute from one address across all usernames, as a multiple of the per-account limit. */
+export const LOGIN_ADDRESS_FACTOR = 5;
+
 /** Register before the routes: the limits attach to them as they are declared. */
 export async function installSecurity(app: FastifyInstance, s: SecuritySettings): Promise<void> {
   await app.register(helmet, { global: true });
   if (s.corsOrigins.length > 0) await app.register(cors, { origin: s.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  const loginsPerAddress = addressLimit(s.loginPerMinute * LOGIN_ADDRESS_FACTOR, 60_000);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       const limit = LIMITED[`${method} ${r.url}`];
       if (limit) r.config = { ...(r.config as object), rateLimit: limit(s) } as typeof r.config;
+      // Besides each account's limit, one per address: guesses spread over many usernames (a
+      // password tried against every account) are slowed too.
+      // (@fastify/rate-limit runs one limit a request, so this one is our own.)
+      if (`${method} ${r.url}` === 'POST /api/auth/login') r.preHandler = [loginsPerAddress, ...[r.preHandler ?? []].flat()];
     }
   });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => new Problem(429, 'RATE_LIMITED', 'Too many requests', `at most ${ctx.max} in ${ctx.after}: try again later`),
   });
+}
+
+/** At most `max` requests an address in each window of `windowMs`; then 429 with Retry-After. Bounded memory. */
+function addressLimit(max: number, windowMs: number): preHandlerHookHandler {
+  const seen = new Map<string, { count: number; since: number }>();
+  return async (req, reply) => {
+    const now = Date.now();
+    let w = seen.get(req.ip);
+    if (!w || now - w.since >= windowMs) {
+      if (seen.size >= 10_000) for (const [ip, old] of seen) if (now - old.since >= windowMs || seen.size >= 10_000) seen.delete(ip);
+      seen.set(req.ip, (w = { count: 0, since: now }));
+    }
+    if (++w.count <= max) return;
+    reply.header('retry-after', Math.ceil((w.since + windowMs - now) / 1000));
+    throw new Problem(429, 'RATE_LIMITED', 'Too many requests', `at most ${max} login attempts a minute from one address: try again later`);
+  };
 }

@@ -46,6 +46,19 @@ describe('HTTP hardening', () => {
     expect((await login('operator', 'operator-demo')).statusCode).toBe(200); // another account is not locked out
   });
 
+  it('limits login attempts per address across usernames, so a password sprayed over every account is slowed too', async () => {
+    const login = (username: string) => opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'Spring2026!' } });
+    const answers = [];
+    for (let i = 0; i < 5 * 5 + 1; i++) answers.push(await login(`nobody-${i}`)); // loginPerMinute 5, five times that an address
+    const statuses = answers.map((a) => a.statusCode);
+    const first = statuses.indexOf(429);
+    expect(answers.at(-1)!.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED', detail: expect.stringMatching(/from one address/) });
+    expect(Number(answers.at(-1)!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(first, statuses.join(' ')).toBeGreaterThan(0);
+    expect(statuses.slice(0, first).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(first).every((s) => s === 429)).toBe(true);
+  });
+
   it('limits the public QR page per address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await opened.app.inject({ method: 'GET', url: '/8003/069012340001771999999' })).statusCode);
