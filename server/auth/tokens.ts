@@ -103,15 +103,19 @@ export class Tokens {
     await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [this.hashToken(refreshToken)]);
   }
 
-  /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role. */
+  /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role, while they may still log in. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const rows = await this.sql.query<{ person_id: string }>(
       'UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
       [this.hashToken(refreshToken)],
     );
     if (!rows[0]) throw new AuthError('the refresh token is unknown, used or expired');
-    const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>('SELECT id, org_id, role FROM people WHERE id = $1', [rows[0].person_id]);
-    if (!p) throw new AuthError('that person is no longer registered');
+    // A person whose login was taken away (credentials removed) gets no new tokens either.
+    const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>(
+      'SELECT p.id, p.org_id, p.role FROM people p JOIN credentials c ON c.person_id = p.id WHERE p.id = $1',
+      [rows[0].person_id],
+    );
+    if (!p) throw new AuthError('that person can no longer log in');
     return this.issue({ personId: p.id, orgId: p.org_id, role: p.role });
   }
 }

@@ -104,6 +104,20 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
     expect((await before.refresh(pair.refreshToken)).refreshToken).not.toBe(pair.refreshToken); // still good under the old one
   });
 
+  it('issues no new tokens to a person whose login was taken away, though their refresh token is unspent', async () => {
+    const tokens = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('a-secret-for-this-case-0123456789'), { access: 60, refresh: 600 });
+    const person = personOf('driver2').id;
+    const actor = { personId: person, orgId: 'org-taihang', role: 'driver' as const };
+    const [pair, other] = [await tokens.issue(actor), await tokens.issue(actor)];
+    expect((await tokens.refresh(other.refreshToken)).accessToken).toBeTruthy(); // while the login exists
+    const [login] = await opened.ctx.db.sql.query<Record<string, unknown>>('DELETE FROM credentials WHERE person_id = $1 RETURNING *', [person]);
+    try {
+      await expect(tokens.refresh(pair.refreshToken)).rejects.toThrow(/can no longer log in/);
+    } finally {
+      await opened.ctx.db.sql.query('INSERT INTO credentials (person_id, username, password_hash) VALUES ($1, $2, $3)', [login.person_id, login.username, login.password_hash]);
+    }
+  });
+
   it('refuses a token once it expires, though it was checked (and remembered) while it was good', async () => {
     const tokens = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('a-secret-for-this-case-0123456789'), { access: 60, refresh: 600 });
     const actor = { personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer' as const };
