@@ -97,6 +97,15 @@ export async function registerUnits(ctx: CustodyContext, actor: Actor, batch: Re
 
 type StepData = Record<string, unknown>;
 
+
+/** A unit its producer holds, or one a transfer manifest has brought to the actor's organisation. */
+async function inCustody(tx: Sql, actor: Actor, unit: UnitRow): Promise<boolean> {
+  if (actor.role === 'producer') return unit.producerOrgId === actor.orgId;
+  if (actor.role !== 'operator') return false;
+  const rows = await tx.query(`SELECT 1 FROM manifests WHERE unit_ids ? $1 AND receiver_org_id = $2 AND state IN ('arrived', 'received') LIMIT 1`, [unit.id, actor.orgId]);
+  return rows.length > 0;
+}
+
 /** A step on an existing unit: lock it, check the move, seal the entry, update the row. */
 async function unitStep(
   ctx: CustodyContext,
@@ -113,8 +122,9 @@ async function unitStep(
   return runStep(ctx, actor, step, claim, async (tx, sig) => {
     const unit = await lockUnit(tx, unitId);
     // Whose unit it is comes before what may be done with it, so a refusal tells nothing of
-    // another organisation's unit. Operators act on units delivered to them (transfer manifests).
-    if (actor.role !== 'producer' || unit.producerOrgId !== actor.orgId) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} is not in your custody`);
+    // another organisation's unit: its producer's, or (to weigh it again) the operator's it was
+    // delivered to on a transfer manifest.
+    if (!(await inCustody(tx, actor, unit))) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} is not in your custody`);
     nextUnitState(unit.state, action, actor.role);
     const data = { ...(await prepare(tx, unit)), eventId: step.eventId };
     const entry = envelope(actor, type, at, unitId, data, sig, unit.lastLeafHash);

@@ -47,6 +47,16 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     return id;
   }
 
+  /** A drum registered, carried to org-dongxin and received there (net 200 kg). */
+  async function receivedUnit() {
+    const [u] = [(await as.get('producer')!.register()).unit.id];
+    const id = await signedManifest([u]);
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('operator', id, 'receipt', { decisions: [{ unitId: u, accept: true, grossKg: '218', tareKg: '18' }] });
+    return u;
+  }
+
   it('sends refused units on to another licensed operator and back to their producer, sealing the link both ways', async () => {
     const p = as.get('producer')!;
     const ids = [
@@ -193,12 +203,19 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     expect(both[0].json().entries).toEqual(both[1].json().entries);
   });
 
+  it('lets the receiving operator weigh a drum again once it is received; another operator and the producer may not', async () => {
+    const u = await receivedUnit();
+    const weigh = (who: Who) => as.get(who)!.request('POST', `/api/units/${u}/weighings`, { eventId: eventId(), grossKg: '216.5', tareKg: '18', source: 'manual' });
+    const again = await weigh('operator');
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().unit).toMatchObject({ state: 'received', netKg: '198.5' });
+    expect(await entry(again.json().entry.index)).toMatchObject({ type: 'unit.weighed', by: { org: 'org-dongxin', role: 'operator' } });
+    expect((await weigh('operator2')).json()).toMatchObject({ code: 'NOT_IN_SCOPE' });
+    expect((await weigh('producer')).json()).toMatchObject({ code: 'TRANSITION_REFUSED' });
+  });
+
   it('counts a treatment in the licence\'s day and year in China Standard Time: 16:30 UTC is already the next day in Zhejiang', async () => {
-    const [u] = [(await as.get('producer')!.register()).unit.id];
-    const id = await signedManifest([u]);
-    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [u] });
-    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
-    await step('operator', id, 'receipt', { decisions: [{ unitId: u, accept: true, grossKg: '218', tareKg: '18' }] });
+    const u = await receivedUnit();
     const usage = async (year: number) => Number((await ctx.db.sql.query<{ grams: unknown }>(`SELECT grams FROM licence_usage WHERE licence_id = 'lic-dongxin' AND year = $1`, [year]))[0]?.grams ?? 0);
     const [before2024, before2025] = [await usage(2024), await usage(2025)];
     const treat = (at: string) => as.get('operator')!.request('POST', `/api/units/${u}/treatment`, { eventId: eventId(), method: 'D10', at });
