@@ -121,6 +121,18 @@ describe('XK3190 driver', () => {
     expect(t.driver.health()).toMatchObject({ frames: curve.length + 1, errors: { BAD_FRAME: 1 } });
   });
 
+  it('reads an indicator set to tonnes in kg, before the stability rule (whose division and minimum load are kg)', async () => {
+    let now = 0;
+    const t = await onMock('/dev/ttyYAOHUA3', (serialPort, onReading) =>
+      new Xk3190Driver({ id: 'wb-5', unit: 't', link: { type: 'serial', path: '/dev/ttyYAOHUA3', baudRate: 1200 }, serialPort, onReading, clock: () => now }));
+    for (const w of ['15.58', '15.62', '15.60', '15.60', '15.60', '15.60', '15.62']) {
+      await t.emit(Buffer.from(encodeFormat0(w)));
+      now += 500;
+    }
+    expect(t.readings.map((r) => r.data.grossKg)).toEqual(['15600']);
+    expect(() => new Xk3190Driver({ id: 'wb-6', unit: 'lb' as 't', link: { type: 'serial', path: '/dev/x', baudRate: 1200 }, onReading: () => {} })).toThrow(/unit must be kg or t/);
+  });
+
   it('reads the "=" formats when configured so', async () => {
     let now = 0;
     const t = await onMock('/dev/ttyYAOHUA2', (serialPort, onReading) =>
