@@ -6,7 +6,7 @@ import { SigningRefusedError } from '../ledger/store/sequencer.js';
 import { DomainError } from './custody/errors.js';
 import { IdentifierError } from './units/identifiers/errors.js';
 
-const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable step' };
+const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable step', 503: 'Not sealed yet' };
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -59,13 +59,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(`no route for ${req.method} ${req.url}`)));
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
     if (err instanceof Problem) return sendProblem(reply, err, req.url);
-    if (err instanceof DomainError) return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
+    if (err instanceof DomainError) {
+      if (err.status === 503) reply.header('retry-after', '5');
+      return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
+    }
     if (err instanceof EntryError) return sendProblem(reply, new Problem(400, 'MALFORMED_ENTRY', 'Bad request', err.message), req.url);
     if (err instanceof IdentifierError) return sendProblem(reply, new Problem(422, err.code, 'Unprocessable step', err.message), req.url);
     if (err instanceof SigningRefusedError) {
-      // The log refuses to sign (rolled back, or a witness holds more): the step is not taken.
+      // The log refuses to sign (rolled back, or a witness holds more): the step, committed, waits
+      // in the intake; the same event id asked again gets its index once the log seals.
       req.log.error({ err }, 'the log refuses to sign');
-      return sendProblem(reply, new Problem(503, 'LEDGER_HALTED', 'The log is not sealing', `${err.message}; the step is not sealed`), req.url);
+      return sendProblem(reply, new Problem(503, 'LEDGER_HALTED', 'The log is not sealing', `${err.message}; the step is taken and waits in the intake, unsealed: ask again with the same event id once the log seals`), req.url);
     }
     if (err.validation) return sendProblem(reply, new Problem(400, 'VALIDATION_FAILED', 'Invalid request', err.message), req.url);
     const status = err.statusCode ?? 500;

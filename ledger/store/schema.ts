@@ -19,7 +19,13 @@ export const ledgerEntries = pgTable(
     manifestId: text('manifest_id'),
     sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('ledger_entries_unit').on(t.unitId), index('ledger_entries_manifest').on(t.manifestId)],
+  (t) => [
+    index('ledger_entries_unit').on(t.unitId),
+    index('ledger_entries_manifest').on(t.manifestId),
+    // An entry with no unit or manifest (a finding resolved, a registry change) is found by its
+    // leaf hash when its step is answered again: few rows, so a partial index.
+    index('ledger_entries_subjectless_leaf').on(t.leafHash).where(sql`${t.unitId} IS NULL AND ${t.manifestId} IS NULL`),
+  ],
 );
 
 /**

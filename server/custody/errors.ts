@@ -18,7 +18,8 @@ export type DomainCode =
   | 'UNIT_UNAVAILABLE'
   | 'LICENCE_SCOPE'
   | 'FINDING_NOT_FOUND'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'NOT_SEALED_YET';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -40,6 +41,7 @@ const STATUS: Record<DomainCode, number> = {
   LICENCE_SCOPE: 422,
   FINDING_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  NOT_SEALED_YET: 503,
 };
 
 export class DomainError extends Error {

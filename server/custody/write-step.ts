@@ -82,15 +82,11 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
            SELECT id, step_write_check((SELECT count(*) FROM w0)) FROM i ORDER BY id`;
         // The last statement, sent with the COMMIT: it checks itself (step_write_check).
         const written = await tx.commitWith<{ id: unknown }>(text, params, statementName(text));
-        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), encoded, leaves, subjectless: refs.some((r) => !r.unitId && !r.manifestId) };
+        return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), encoded, leaves };
       });
       if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
       const sealed = await Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, { leafHash: outcome.leaves[i], entry: outcome.encoded[i] })));
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
-      if (outcome.subjectless) {
-        // An entry with no unit or manifest cannot be found by subject: keep its index for retries.
-        await ctx.sql.query(`UPDATE client_events SET response = jsonb_set(response, '{indices}', $3::jsonb) WHERE person_id = $1 AND event_id = $2`, [actor.personId, step.eventId, JSON.stringify(entries.map((e) => e.index))]);
-      }
       return { response: outcome.response, entry: entries[0], entries, replayed: false };
     } catch (e) {
       // A unique key refused the step: its event id already taken (answer it as a retry), or a
@@ -128,10 +124,10 @@ const PREPARED_STEPS = 200;
 const preparedSteps = new Set<string>();
 
 type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
-type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[]; indices?: number[] };
+type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[] };
 
 async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
-  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[]; indices?: number[] } }>(
+  const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[] } }>(
     'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
     [personId, eventId],
   );
@@ -139,22 +135,25 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
   if (toBase64(row.request_hash) !== toBase64(requestHash)) {
     throw new DomainError('EVENT_ID_REUSED', `event id ${eventId} was already used for a different step`);
   }
-  return { kind: 'replay', response: row.response.response, entries: row.response.entries, indices: row.response.indices };
+  return { kind: 'replay', response: row.response.response, entries: row.response.entries };
 }
 
 async function answerAgain<T>(sql: Sql, r: Replay<T>): Promise<StepResult<T>> {
-  const entries = await Promise.all(r.entries.map((e, i) => sealedRef(sql, e, r.indices?.[i])));
+  const entries = await Promise.all(r.entries.map((e) => sealedRef(sql, e)));
   return { response: r.response, entry: entries[0], entries, replayed: true };
 }
 
-/** The ledger index of a replayed step's entry, once the sequencer has sealed it. */
-async function sealedRef(sql: Sql, r: EntryRef, known?: number): Promise<SealedRef> {
-  // Entries are found through the subject's index (or their recorded index), then by leaf hash.
-  const [where, key] = r.unitId ? ['unit_id = $1', r.unitId] : r.manifestId ? ['manifest_id = $1', r.manifestId] : ['idx = $1', known ?? -1];
+/**
+ * The ledger index of a replayed step's entry, once the sequencer has sealed it: found through its
+ * subject's index, or (no unit, no manifest: a finding resolved) the partial index on leaf hashes.
+ * Still in the intake after 5 s (the log not sealing), the retry is told so, to ask again later.
+ */
+async function sealedRef(sql: Sql, r: EntryRef): Promise<SealedRef> {
+  const [where, ...subject] = r.unitId ? ['unit_id = $2', r.unitId] : r.manifestId ? ['manifest_id = $2', r.manifestId] : ['unit_id IS NULL AND manifest_id IS NULL'];
   for (let wait = 0; wait < 200; wait++) {
-    const [row] = await sql.query<{ idx: unknown }>(`SELECT idx FROM ledger_entries WHERE ${where} AND leaf_hash = $2`, [key, Buffer.from(r.leafHash, 'base64')]);
+    const [row] = await sql.query<{ idx: unknown }>(`SELECT idx FROM ledger_entries WHERE leaf_hash = $1 AND ${where}`, [Buffer.from(r.leafHash, 'base64'), ...subject]);
     if (row) return { index: Number(row.idx), leafHash: r.leafHash };
     await new Promise((res) => setTimeout(res, 25)); // still in intake
   }
-  throw new Error('a replayed step is not sealed yet');
+  throw new DomainError('NOT_SEALED_YET', 'the step was taken and waits in the intake for the log to seal it: ask again with the same event id for its ledger index');
 }

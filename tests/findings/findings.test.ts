@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeEntry, fromUtf8, leafHash, parseVkey, type Envelope } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
+import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { FindingEngine } from '../../server/findings/engine.js';
@@ -230,6 +231,33 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     expect((await as.get('inspector')!.request('GET', `/api/findings/${f.id}`)).json()).toMatchObject({ status: 'resolved' });
     expect((await as.get('inspector')!.request('GET', '/api/findings/f-nope')).statusCode).toBe(404);
   });
+
+  it('answers a resolution taken while the log is not sealing: 503, then NOT_SEALED_YET to a retry, then its index once sealed', async () => {
+    const [f] = await findings('inspector', '?status=open');
+    expect(f).toBeDefined();
+    const body = { eventId: eventId(), note: '日志暂停时处理' };
+    const resolve = () => as.get('inspector')!.request('POST', `/api/findings/${f.id}/resolution`, body);
+    ctx.sequencer.refuse('test', new SigningRefusedError('held for the test'));
+    let released = false;
+    try {
+      const halted = await resolve();
+      expect(halted.statusCode, halted.body).toBe(503);
+      expect(halted.json()).toMatchObject({ code: 'LEDGER_HALTED', detail: expect.stringMatching(/ask again with the same event id/) });
+      const waiting = await resolve(); // the step was taken: it waits in the intake
+      expect(waiting.statusCode, waiting.body).toBe(503);
+      expect(waiting.json()).toMatchObject({ code: 'NOT_SEALED_YET' });
+      expect(waiting.headers['retry-after']).toBe('5');
+      ctx.sequencer.allow('test');
+      released = true;
+      await ctx.sequencer.idle();
+      const sealed = await resolve();
+      expect(sealed.statusCode, sealed.body).toBe(200);
+      const entry = JSON.parse(fromUtf8((await ctx.reader.entry(sealed.json().entry.index))!));
+      expect(entry).toMatchObject({ type: 'finding.resolved', data: { findingId: f.id, note: body.note } });
+    } finally {
+      if (!released) ctx.sequencer.allow('test');
+    }
+  }, 30_000);
 
   it('raises LEDGER_TAMPERED from the scheduled self-audit, and leaves a log and read side that replay', async () => {
     await as.get('producer')!.register();

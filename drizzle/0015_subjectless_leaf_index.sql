@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_entries_subjectless_leaf" ON "ledger_entries" USING btree ("leaf_hash") WHERE "ledger_entries"."unit_id" IS NULL AND "ledger_entries"."manifest_id" IS NULL;
