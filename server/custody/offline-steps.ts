@@ -7,6 +7,7 @@
 // contradicts what is already sealed is refused and kept as a conflict, never dropped.
 import { randomUUID } from 'node:crypto';
 import { canonicalBytes } from '../../ledger/index.js';
+import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
@@ -92,6 +93,12 @@ async function settle(ctx: CustodyContext, manifestId: string): Promise<void> {
         const r = await run(ctx, actor, w.body, receivedAt);
         [status, outcome, progressed] = ['sealed', { entries: r.entries }, true];
       } catch (e) {
+        if (e instanceof SigningRefusedError || (e instanceof DomainError && e.code === 'NOT_SEALED_YET')) {
+          // The log is not sealing: the step (taken, or to be taken) stays pending, as do the
+          // rest of this manifest's, without holding up anyone else's manifests.
+          await ctx.sql.query(`UPDATE offline_steps SET outcome = $3 WHERE person_id = $1 AND event_id = $2 AND status = 'pending'`, [w.person_id, w.event_id, JSON.stringify({ waitingFor: 'the log to seal again' })]);
+          return;
+        }
         if (!(e instanceof DomainError)) throw e;
         const m = e.code === 'MANIFEST_NOT_FOUND' ? undefined : await ctx.sql.transaction((tx) => lockManifest(tx, manifestId));
         const wait = m && notYet(m, actor, w.body);

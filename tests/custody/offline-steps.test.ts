@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8, parseVkey } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
+import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
@@ -95,6 +96,27 @@ describe.each(DRIVERS)('offline driver steps on %s', (driver) => {
     await as.get('driver')!.request('POST', `/api/manifests/${id}/pickup`, { eventId: eventId(), vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
     expect((await send('driver2', [handover]))[0]).toMatchObject({ status: 'sealed' });
   });
+
+  it('keeps a step pending while the log is not sealing (taken or not), and seals it once the log does', async () => {
+    const { id, ids } = await draft(['org-anyun']);
+    const [pickupId] = await reserve('driver', 1);
+    const pickup = { eventId: pickupId, at: hoursAgo(1), kind: 'pickup', manifestId: id, vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids };
+    ctx.sequencer.refuse('test', new SigningRefusedError('held for the test'));
+    let released = false;
+    try {
+      expect((await send('driver', [pickup]))[0]).toMatchObject({ status: 'pending', outcome: { waitingFor: 'the log to seal again' } });
+      const listed = await as.get('driver')!.request('GET', '/api/offline/steps');
+      expect(listed.statusCode, listed.body).toBe(200);
+      ctx.sequencer.allow('test');
+      released = true;
+      await ctx.sequencer.idle();
+      const [sealed] = await send('driver', [pickup]);
+      expect(sealed).toMatchObject({ status: 'sealed' });
+      expect(await entry(sealed.outcome!.entries![0].index)).toMatchObject({ manifest: id, by: { role: 'driver' }, data: { eventId: pickupId } });
+    } finally {
+      if (!released) ctx.sequencer.allow('test');
+    }
+  }, 30_000);
 
   it('refuses a step that contradicts what is sealed, and keeps it as a conflict', async () => {
     const { id, ids } = await draft(['org-anyun']);
