@@ -132,15 +132,20 @@ export async function receiveOfflineSteps(ctx: CustodyContext, actor: Actor, ste
   const refused = new Map<string, { code: string; detail: string }>();
   for (const s of steps) {
     const problem = await ctx.sql.transaction(async (tx) => {
-      const [kept] = await tx.query<{ body: OfflineStep }>('SELECT body FROM offline_steps WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]);
-      if (kept) return sameBytes(canonicalBytes(kept.body), canonicalBytes(normalise(s))) ? undefined : new DomainError('EVENT_ID_REUSED', `event id ${s.eventId} was already used for a different step`);
+      const kept = async () => (await tx.query<{ body: OfflineStep }>('SELECT body FROM offline_steps WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]))[0];
+      const resent = (k: { body: OfflineStep }) =>
+        sameBytes(canonicalBytes(k.body), canonicalBytes(normalise(s))) ? undefined : new DomainError('EVENT_ID_REUSED', `event id ${s.eventId} was already used for a different step`);
+      const earlier = await kept();
+      if (earlier) return resent(earlier);
       const [reserved] = await tx.query('SELECT 1 FROM reserved_event_ids WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]);
       if (!reserved) return new DomainError('BAD_INPUT', `event id ${s.eventId} was not reserved by you: reserve ids with POST /api/me/event-ids before going offline`);
-      await tx.query(
-        `INSERT INTO offline_steps (person_id, event_id, org_id, role, manifest_id, kind, body, device_at, received_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')`,
+      // The same step sent twice at once: the second waits for the first's row, then compares with it.
+      const inserted = await tx.query(
+        `INSERT INTO offline_steps (person_id, event_id, org_id, role, manifest_id, kind, body, device_at, received_at, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending') ON CONFLICT (person_id, event_id) DO NOTHING RETURNING 1`,
         [actor.personId, s.eventId, actor.orgId, actor.role, s.manifestId, s.kind, JSON.stringify(normalise(s)), s.at, receivedAt],
       );
-      return undefined;
+      return inserted.length > 0 ? undefined : resent((await kept())!);
     });
     if (problem) refused.set(s.eventId, { code: problem.code, detail: problem.message });
   }

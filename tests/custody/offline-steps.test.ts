@@ -118,6 +118,16 @@ describe.each(DRIVERS)('offline driver steps on %s', (driver) => {
     }
   }, 30_000);
 
+  it('takes the same step sent twice at once as one, and the same id with another step as a reuse', async () => {
+    const { id, ids } = await draft(['org-anyun']);
+    const [pickupId] = await reserve('driver', 1);
+    const pickup = { eventId: pickupId, at: hoursAgo(1), kind: 'pickup', manifestId: id, vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids };
+    const [a, b] = await Promise.all([send('driver', [pickup]), send('driver', [pickup])]);
+    expect(a[0]).toMatchObject({ status: 'sealed' });
+    expect(b[0]).toEqual(a[0]);
+    expect((await send('driver', [{ ...pickup, at: hoursAgo(2) }]))[0]).toMatchObject({ status: 'refused', code: 'EVENT_ID_REUSED' });
+  });
+
   it('refuses a step that contradicts what is sealed, and keeps it as a conflict', async () => {
     const { id, ids } = await draft(['org-anyun']);
     // Two devices of one transporter both scan the load on: one is sealed, the other conflicts.
