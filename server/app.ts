@@ -60,7 +60,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
     frameworkErrors: frameworkError, // router errors (a bad URL) as problem+json too
     // A path parameter of any length reaches its route, whose schema refuses it with a 400 (over
     // find-my-way's default of 100, /ledger/entries/<long> fell through to the web app's 404).
-    maxParamLength: 16 * 1024,
+    routerOptions: { maxParamLength: 16 * 1024 },
     // Unknown fields are refused, not stripped, and nothing is silently coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
