@@ -15,6 +15,11 @@ export interface CustodyContext {
   manifestNumber: ManifestNumberFormat;
   /** Recent tag reads that matched no unit, per organisation (in memory; absent: not remembered). */
   unboundTags?: UnboundTags;
+  /**
+   * How long a step waits for the sequencer to seal its entries before it is answered 503
+   * NOT_SEALED_YET (taken, in the intake; the same event id asked again gets its index). Default 30 s.
+   */
+  sealWaitMs?: number;
 }
 
 /** Who is acting: a person with one role in one organisation (from the access token). */

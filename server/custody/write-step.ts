@@ -85,13 +85,15 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
         return { kind: 'new' as const, response, intakeIds: written.map((r) => Number(r.id)), encoded, leaves };
       });
       if (outcome.kind === 'replay') return answerAgain(ctx.sql, outcome);
-      const sealed = await Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, { leafHash: outcome.leaves[i], entry: outcome.encoded[i] })));
+      const sealing = Promise.all(outcome.intakeIds.map((id, i) => ctx.sequencer.sealIntake(id, { leafHash: outcome.leaves[i], entry: outcome.encoded[i] })));
+      const sealed = await withinTime(sealing, ctx.sealWaitMs ?? SEAL_WAIT_MS);
       const entries = sealed.map((x) => ({ index: x.index, leafHash: toBase64(x.leafHash) }));
       return { response: outcome.response, entry: entries[0], entries, replayed: false };
     } catch (e) {
       // A unique key refused the step: its event id already taken (answer it as a retry), or a
       // concurrent step took what this one wanted (redo it; the checks say why).
       if ((e as { code?: string }).code === '23505' && attempt < 2) continue;
+      if (e instanceof DomainError && e.code === 'NOT_SEALED_YET') throw e; // taken: nothing to look up
       // A retry whose step moved the state on is refused by the checks: answer it with that
       // step's answer, or say its event id was used for another step.
       if (e instanceof DomainError) {
@@ -104,6 +106,22 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
       throw e;
     }
   }
+}
+
+const SEAL_WAIT_MS = 30_000;
+
+/**
+ * The sealed entries, or NOT_SEALED_YET once `ms` have passed: a sequencer that cannot write (the
+ * database gone) keeps retrying, and the step stays taken in the intake, but the client is not
+ * left hanging. (A refusal to sign rejects at once: LEDGER_HALTED.)
+ */
+function withinTime<T>(sealing: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DomainError('NOT_SEALED_YET', `the step was taken but is not sealed after ${ms / 1000} s: ask again with the same event id for its ledger index`)), ms);
+  });
+  sealing.catch(() => {}); // answered by `late`, a later refusal is nobody's to hear
+  return Promise.race([sealing, late]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -2,7 +2,7 @@
 // findings, a clean manifest raises none, a restarted engine resumes without missing or
 // repeating one, time rules fire from the scheduler, and only an inspector resolves a finding.
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { encodeEntry, fromUtf8, leafHash, parseVkey, type Envelope } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
@@ -258,6 +258,27 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
       if (!released) ctx.sequencer.allow('test');
     }
   }, 30_000);
+
+  it('answers a step whose sealing stalls with NOT_SEALED_YET after the wait, and with its index once it is sealed', async () => {
+    const body = { eventId: eventId(), grossKg: '215.5', tareKg: '18.5', source: 'manual' };
+    const unit = (await as.get('producer')!.register()).unit.id;
+    const weigh = () => as.get('producer')!.request('POST', `/api/units/${unit}/weighings`, body);
+    const stall = vi.spyOn(ctx.sequencer, 'sealIntake').mockReturnValue(new Promise(() => {})); // a sequencer that cannot write
+    ctx.custody.sealWaitMs = 300;
+    try {
+      const late = await weigh();
+      expect(late.statusCode, late.body).toBe(503);
+      expect(late.json()).toMatchObject({ code: 'NOT_SEALED_YET', detail: expect.stringMatching(/taken but is not sealed after 0.3 s/) });
+    } finally {
+      stall.mockRestore();
+      delete ctx.custody.sealWaitMs;
+    }
+    ctx.sequencer.drainIntake();
+    await ctx.sequencer.idle();
+    const again = await weigh();
+    expect(again.statusCode, again.body).toBe(200);
+    expect(JSON.parse(fromUtf8((await ctx.reader.entry(again.json().entry.index))!))).toMatchObject({ type: 'unit.weighed', unit, data: { eventId: body.eventId } });
+  });
 
   it('raises LEDGER_TAMPERED from the scheduled self-audit, and leaves a log and read side that replay', async () => {
     await as.get('producer')!.register();
