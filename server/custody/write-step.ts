@@ -54,7 +54,16 @@ async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Clai
 
 export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepInput, claim: Claim, body: StepBody<T>): Promise<StepResult<T>> {
   const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { ...claim, at: step.at ?? null } }));
-  const sig = await signatureFor(ctx.sql, actor, step, claim);
+  let sig: SignatureRecord;
+  try {
+    sig = await signatureFor(ctx.sql, actor, step, claim);
+  } catch (e) {
+    // The retry of a step already taken gets the first answer, though the signature no longer
+    // checks out (the person enrolled a new key since): the step was checked when it was taken.
+    const earlier = e instanceof DomainError ? await ctx.sql.transaction((tx) => previousAnswer<T>(tx, actor.personId, step.eventId, requestHash)).catch(() => undefined) : undefined;
+    if (earlier) return answerAgain(ctx.sql, earlier);
+    throw e;
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.sql.transaction(async (tx) => {

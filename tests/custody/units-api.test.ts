@@ -174,6 +174,12 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const jwkPub = { kty: pub.kty, crv: pub.crv, x: pub.x, y: pub.y };
     const proofBy = async (key: Parameters<typeof signClaim>[1]) => signClaim({ action: 'key.enrol', person: personOf('producer2').id }, key);
     const priv = { ...(await exportJWK(privateKey)) };
+    // A step signed with the key producer2 has now, to be sent again once the key is replaced.
+    const before = { ...registration({ siteId: 'site-ruitai-plant' }), at: '2026-11-28T08:30:00.000Z' };
+    const { eventId: beforeId, at: beforeAt, ...beforeData } = before;
+    const oldSigned = { ...before, signature: await signClaim({ eventId: beforeId, action: 'unit.register', subject: 'site:site-ruitai-plant', at: beforeAt, data: beforeData }, demoPrivateJwk(personOf('producer2').id)) };
+    const first = await c2.request('POST', '/api/units', oldSigned);
+    expect(first.statusCode, first.body).toBe(201);
     // Without the password, or without proof of holding the key, nothing is enrolled.
     expect((await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'wrong', proof: await proofBy(priv) })).statusCode).toBe(401);
     const noProof = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(demoPrivateJwk(personOf('producer2').id)) });
@@ -181,6 +187,13 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const put = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(priv) });
     expect(put.statusCode, put.body).toBe(200);
     expect((await entryAt(put.json().index))).toMatchObject({ type: 'registry.changed', data: { kind: 'person', record: { publicJwk: { kty: 'EC' } } } });
+    // The step taken under the old key, sent again: its first answer, not a refusal of the old signature.
+    const resent = await c2.request('POST', '/api/units', oldSigned);
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json().units[0].entry).toEqual(first.json().units[0].entry);
+    // A new step with the old key is refused.
+    const stale = await c2.request('POST', '/api/units', { ...oldSigned, eventId: eventId() });
+    expect(stale.json().code).toMatch(/^SIGNATURE_/);
     const { eventId: id, ...data } = registration({ siteId: 'site-ruitai-plant' });
     const at = '2026-11-28T09:00:00.000Z';
     const body = { eventId: id, at, ...data };
