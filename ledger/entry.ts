@@ -47,6 +47,9 @@ export class EntryError extends Error {
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An envelope's `at`: RFC 3339 in the form we write, and a real time. */
+export const isEntryTime = (s: string): boolean => RFC3339.test(s) && !Number.isNaN(Date.parse(s));
 const ENVELOPE_KEYS = new Set(['v', 'type', 'at', 'by', 'unit', 'manifest', 'prev', 'data', 'sig']);
 
 /** Standard padded base64 of 32 bytes: 43 characters and one "=" (what fromBase64 accepts at that length). */
@@ -64,7 +67,7 @@ export function envelopeProblems(e: unknown): string[] {
   for (const k of Object.keys(o)) if (!ENVELOPE_KEYS.has(k)) problems.push(`unknown envelope field ${k}`);
   if (o.v !== ENTRY_VERSION) problems.push(`v must be ${ENTRY_VERSION}`);
   if (!EVENT_TYPES.includes(o.type as EventType)) problems.push(`unknown type ${String(o.type)}`);
-  if (typeof o.at !== 'string' || !RFC3339.test(o.at) || Number.isNaN(Date.parse(o.at))) problems.push('at must be an RFC 3339 time');
+  if (typeof o.at !== 'string' || !isEntryTime(o.at)) problems.push('at must be an RFC 3339 time');
   const by = o.by as Record<string, unknown> | undefined;
   if (typeof by !== 'object' || by === null || typeof by.role !== 'string') problems.push('by must name at least a role');
   for (const k of ['unit', 'manifest'] as const) {

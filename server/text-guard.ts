@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from './problem.js';
 
 type WellFormed = { isWellFormed(): boolean }; // ES2024, in Node 20's V8; not yet in TypeScript's lib
+const unstorable = (s: string) => s.includes('\u0000') || !(s as unknown as WellFormed).isWellFormed();
 
 /** Where in `value` (a parsed body, query or params) the first such text is, or undefined. */
 export function unstorableText(value: unknown, root: string): string | undefined {
@@ -12,11 +13,11 @@ export function unstorableText(value: unknown, root: string): string | undefined
   while (stack.length > 0) {
     const [v, where] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000') || !(v as unknown as WellFormed).isWellFormed()) return where;
+      if (unstorable(v)) return where;
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const at = Array.isArray(v) ? `${where}[${k}]` : `${where}.${k}`;
-        if (k.includes('\u0000') || !(k as unknown as WellFormed).isWellFormed()) return at;
+        if (unstorable(k)) return at;
         stack.push([child, at]);
       }
     }

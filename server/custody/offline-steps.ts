@@ -76,6 +76,10 @@ interface Row extends Record<string, unknown> {
   received_at: string;
 }
 
+/** A step left pending, saying what it waits for. */
+const keepWaiting = (sql: Sql, w: Row, waitingFor: string) =>
+  sql.query(`UPDATE offline_steps SET outcome = $3 WHERE person_id = $1 AND event_id = $2 AND status = 'pending'`, [w.person_id, w.event_id, JSON.stringify({ waitingFor })]);
+
 /** Try a manifest's waiting steps in device-clock order, again while any of them goes through. */
 async function settle(ctx: CustodyContext, manifestId: string): Promise<void> {
   for (let progressed = true; progressed; ) {
@@ -96,14 +100,14 @@ async function settle(ctx: CustodyContext, manifestId: string): Promise<void> {
         if (e instanceof SigningRefusedError || (e instanceof DomainError && e.code === 'NOT_SEALED_YET')) {
           // The log is not sealing: the step (taken, or to be taken) stays pending, as do the
           // rest of this manifest's, without holding up anyone else's manifests.
-          await ctx.sql.query(`UPDATE offline_steps SET outcome = $3 WHERE person_id = $1 AND event_id = $2 AND status = 'pending'`, [w.person_id, w.event_id, JSON.stringify({ waitingFor: 'the log to seal again' })]);
+          await keepWaiting(ctx.sql, w, 'the log to seal again');
           return;
         }
         if (!(e instanceof DomainError)) throw e;
         const m = e.code === 'MANIFEST_NOT_FOUND' ? undefined : await ctx.sql.transaction((tx) => lockManifest(tx, manifestId));
         const wait = m && notYet(m, actor, w.body);
         if (wait) {
-          await ctx.sql.query(`UPDATE offline_steps SET outcome = $3 WHERE person_id = $1 AND event_id = $2 AND status = 'pending'`, [w.person_id, w.event_id, JSON.stringify({ waitingFor: wait })]);
+          await keepWaiting(ctx.sql, w, wait);
           continue;
         }
         [status, outcome] = ['conflict', { code: e.code, detail: e.message }];

@@ -53,7 +53,6 @@ async function lockLogWriter(url: string, role: string, waitMs = 5000): Promise<
   let released = false;
   let retry: NodeJS.Timeout | undefined;
   const watch = (c: pg.Client) => {
-    c.on('error', () => {}); // 'end' follows: handled there
     c.once('end', () => {
       if (released || c !== client) return;
       console.error('hazledger: the connection holding the database writer lock dropped; taking the lock again');
@@ -87,7 +86,7 @@ async function lockLogWriter(url: string, role: string, waitMs = 5000): Promise<
 async function takeLock(url: string, name: string, waitMs: number): Promise<pg.Client> {
   // Keepalive: a holder whose host vanished is found dead in minutes, not the OS's hours.
   const client = new pg.Client({ connectionString: url, application_name: name, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
-  client.on('error', () => {});
+  client.on('error', () => {}); // 'end' follows a lost connection: the holder's watch takes it from there
   await client.connect();
   try {
     for (const deadline = Date.now() + waitMs; ; ) {

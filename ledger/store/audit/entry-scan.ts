@@ -4,7 +4,7 @@
 // body; this ~1 µs). It is strict on purpose: it accepts only what it can prove (integers,
 // short escapes, printable ASCII member names, ids without escapes) and otherwise declines, for
 // the caller to take the text path, which reports exactly what is wrong.
-import { ENTRY_VERSION, EVENT_TYPES } from '../../entry.js';
+import { ENTRY_VERSION, EVENT_TYPES, isEntryTime } from '../../entry.js';
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
@@ -18,7 +18,6 @@ for (const c of '"\\bfnrt') SHORT_ESCAPE[c.charCodeAt(0)] = 1;
 const BASE64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[c.charCodeAt(0)] = 1;
 const TYPES = new Set<string>(EVENT_TYPES);
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 class Decline extends Error {}
 const DECLINE = new Decline();
@@ -96,8 +95,7 @@ export class EntryScanner {
         return;
       case 2: // at, by
         if (this.named(nameFrom, 'at')) {
-          const at = this.plainString();
-          if (!RFC3339.test(at) || Number.isNaN(Date.parse(at))) decline();
+          if (!isEntryTime(this.plainString())) decline();
           this.seen |= AT;
         } else if (this.named(nameFrom, 'by')) {
           if (this.code() !== OPEN_OBJECT) decline();
