@@ -8,7 +8,8 @@ import { closedLoop, pacedLoop } from './stats.js';
 export interface LoadJob {
   base: string;
   token: string;
-  mode: 'healthz' | 'commands';
+  /** 'floor': registrations only, to the floor server of custody-floor.ts at `base`. */
+  mode: 'healthz' | 'commands' | 'floor';
   requests: number;
   clients: number;
   /** Requests a second, for an open loop at a fixed rate. */
@@ -33,9 +34,13 @@ async function post(url: string, body: unknown) {
 
 /** Even operations register a drum, odd ones weigh one registered before. */
 async function command(i: number) {
-  const eventId = `bench-${run}-${n++}`;
   const id = i % 2 === 1 ? registered.pop() : undefined;
-  if (id) return post(`/api/units/${id}/weighings`, { eventId, grossKg: '215.5', tareKg: '18.5', source: 'manual' });
+  if (id) return post(`/api/units/${id}/weighings`, { eventId: `bench-${run}-${n++}`, grossKg: '215.5', tareKg: '18.5', source: 'manual' });
+  return register();
+}
+
+async function register() {
+  const eventId = `bench-${run}-${n++}`;
   const r = await post('/api/units', {
     eventId, siteId: 'site-hengkang-plant', wasteCode: '271-001-02', name: '精馏残渣', hazards: ['T'], physicalForm: '固态',
     containerType: '钢桶', volumeL: 200, components: '甲苯残渣', generationDate: days[(firstDay + n) % days.length],
@@ -48,7 +53,7 @@ async function healthz() {
   await res.arrayBuffer();
 }
 
-const op = job.mode === 'healthz' ? () => healthz() : (i: number) => command(i);
+const op = job.mode === 'healthz' ? () => healthz() : job.mode === 'floor' ? () => register() : (i: number) => command(i);
 const loop = (requests: number) => (job.rate ? pacedLoop(requests, job.rate, job.clients, op) : closedLoop(requests, job.clients, op));
 // A new thread, its code not yet compiled and its connections not yet open, is slow for its
 // first second: that is the load generator starting, not the server (wrk2 leaves out its first
