@@ -27,6 +27,9 @@ const LIMITED: Record<string, (s: SecuritySettings) => object> = {
     keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').slice(0, 100)}`,
   }),
   'POST /api/auth/refresh': (s) => ({ max: s.loginPerMinute * 6, timeWindow: 60_000 }),
+  // Routes that check a password, for a caller already signed in: as slow to guess through as login.
+  'PUT /api/me/password': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
+  'PUT /api/me/key': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
   'GET /8003/:grai': (s) => ({ max: s.publicPerMinute, timeWindow: 60_000 }),
 };
 

@@ -21,3 +21,14 @@ export async function checkPassword(password: string, stored: string): Promise<b
   const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
   return timingSafeEqual(got, expected);
 }
+
+/** The shortest password a login may be given. */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** Why `password` will not do for the login `username`, or undefined when it will. */
+export function weakPassword(password: string, username: string): string | undefined {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `a password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (password.toLowerCase().includes(username.toLowerCase())) return 'a password may not contain its username';
+  if (new Set(password).size < 4) return 'a password needs at least four different characters';
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor } from '../custody/context.js';
 import type { Role } from '../custody/unit-lifecycle.js';
@@ -56,8 +56,11 @@ export class Tokens {
     return createHmac('sha256', this.secret).update(token).digest();
   }
 
+  /** A new pair for a person who may log in; the access token carries their session version. */
   async issue(actor: Actor): Promise<TokenPair> {
-    const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role })
+    const [login] = await this.sql.query<{ session_version: number }>('SELECT session_version FROM credentials WHERE person_id = $1', [actor.personId]);
+    if (!login) throw new AuthError('that person can no longer log in');
+    const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role, sv: login.session_version })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(actor.personId)
       .setIssuedAt()
@@ -75,15 +78,21 @@ export class Tokens {
   async verify(token: string): Promise<Actor> {
     const known = this.verified.get(token);
     if (known && known.expiresAt > Date.now() / 1000) return known.actor;
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
-      const actor: Actor = { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
-      this.remember(token, actor, payload.exp!);
-      return actor;
+      ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] }));
     } catch {
       this.verified.delete(token);
       throw new AuthError('the access token is missing, expired or not ours');
     }
+    // Once per token (then remembered): a token from before the password changed, or of a login
+    // taken away, is refused.
+    const ended = this.ended.get(payload.sub!);
+    const [login] = await this.sql.query<{ session_version: number }>('SELECT session_version FROM credentials WHERE person_id = $1', [payload.sub]);
+    if (!login || login.session_version !== payload.sv) throw new AuthError('this session has ended (the password was changed or the login taken away): log in again');
+    const actor: Actor = { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
+    if (this.ended.get(actor.personId) === ended) this.remember(token, actor, payload.exp!);
+    return actor;
   }
 
   /**
@@ -103,13 +112,26 @@ export class Tokens {
     await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [this.hashToken(refreshToken)]);
   }
 
-  /** Use a refresh token once: it is revoked and a new pair is issued with the person's current role, while they may still log in. */
+  /**
+   * Use a refresh token once: it is revoked and a new pair is issued with the person's current
+   * role, while they may still log in. A token already spent on a refresh, presented again, means
+   * two holders (one of them a thief, RFC 9700 §4.14.2): every session of that login is ended. (A
+   * token revoked otherwise, by logging out or a new password, is only refused.)
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
+    const hash = this.hashToken(refreshToken);
     const rows = await this.sql.query<{ person_id: string }>(
-      'UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
-      [this.hashToken(refreshToken)],
+      'UPDATE refresh_tokens SET revoked_at = now(), rotated_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
+      [hash],
     );
-    if (!rows[0]) throw new AuthError('the refresh token is unknown, used or expired');
+    if (!rows[0]) {
+      const [spent] = await this.sql.query<{ person_id: string }>('SELECT person_id FROM refresh_tokens WHERE token_hash = $1 AND rotated_at IS NOT NULL AND expires_at > now()', [hash]);
+      if (spent) {
+        await this.endSessions(spent.person_id);
+        throw new AuthError('the refresh token was already used: every session of this login has been ended, log in again');
+      }
+      throw new AuthError('the refresh token is unknown, used or expired');
+    }
     // A person whose login was taken away (credentials removed) gets no new tokens either.
     const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>(
       'SELECT p.id, p.org_id, p.role FROM people p JOIN credentials c ON c.person_id = p.id WHERE p.id = $1',
@@ -118,4 +140,22 @@ export class Tokens {
     if (!p) throw new AuthError('that person can no longer log in');
     return this.issue({ personId: p.id, orgId: p.org_id, role: p.role });
   }
+
+  /**
+   * End every session of a person: `change` (a new password, the login taken away) is written
+   * with their refresh tokens revoked and their session version moved on, so that access tokens
+   * issued before are refused; remembered ones are forgotten once it has committed.
+   */
+  async endSessions(personId: string, change?: (tx: Sql) => Promise<unknown>): Promise<void> {
+    this.ended.set(personId, (this.ended.get(personId) ?? 0) + 1); // a check in flight now is not remembered
+    await this.sql.transaction(async (tx) => {
+      await change?.(tx);
+      await tx.query('UPDATE credentials SET session_version = session_version + 1 WHERE person_id = $1', [personId]);
+      await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL', [personId]);
+    });
+    for (const [token, v] of this.verified) if (v.actor.personId === personId) this.verified.delete(token);
+  }
+
+  /** How many times each person's sessions were ended in this process. */
+  private readonly ended = new Map<string, number>();
 }

@@ -55,6 +55,8 @@ export const credentials = pgTable('credentials', {
   personId: text('person_id').primaryKey(),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
+  /** Raised when the password changes or is reset: access tokens carry it, and older ones are refused. */
+  sessionVersion: integer('session_version').notNull().default(0),
 });
 
 export const refreshTokens = pgTable('refresh_tokens', {
@@ -62,6 +64,8 @@ export const refreshTokens = pgTable('refresh_tokens', {
   personId: text('person_id').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** Set when the token was spent on a refresh (not revoked otherwise): used again, it was stolen. */
+  rotatedAt: timestamp('rotated_at', { withTimezone: true }),
 });
 
 export const units = pgTable(

@@ -8,12 +8,7 @@ import { AuthError, type Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import { enrollKey } from '../custody/people.js';
 import { Problem as ProblemError } from '../problem.js';
-import { Jws, problems, Strict, Jwk } from './schemas.js';
-
-const TokenPair = Type.Object(
-  { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
-  Strict,
-);
+import { Jws, problems, Strict, Jwk, TokenPair } from './schemas.js';
 
 // A fixed hash to compare against when the user does not exist, so timing does not tell.
 const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

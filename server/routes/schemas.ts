@@ -72,4 +72,9 @@ export const Unit = Type.Object(
 export const StepResult = Type.Object({ unit: Unit, entry: SealedRef, replayed: Type.Boolean() }, Strict);
 
 /** Error answers every authenticated route may give. */
+export const TokenPair = Type.Object(
+  { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
+  Strict,
+);
+
 export const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Problem]));

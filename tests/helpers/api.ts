@@ -49,7 +49,7 @@ export class Client {
     return new Client(app, await login(app, who));
   }
 
-  request(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
     return this.app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${this.token}` } });
   }
 

@@ -1,0 +1,117 @@
+// Logins: a person changes their own password; the park's admin lists people, gives one a login
+// (or a new password) and takes a login away. Each change ends that person's sessions everywhere
+// (refresh tokens revoked, older access tokens refused). Logins are never sealed into the log.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { checkPassword, hashPassword, weakPassword } from '../auth/passwords.js';
+import { ALL_ROLES, guard } from '../auth/guard.js';
+import type { Tokens } from '../auth/tokens.js';
+import type { CustodyContext } from '../custody/context.js';
+import { Problem } from '../problem.js';
+import { problems, Strict, TokenPair } from './schemas.js';
+
+const Password = Type.String({ minLength: 1, maxLength: 200 });
+const Username = Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' });
+const Person = Type.Object(
+  { id: Type.String(), orgId: Type.String(), role: Type.String(), name: Type.String(), username: Type.Union([Type.String(), Type.Null()]) },
+  Strict,
+);
+
+export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+  const { tokens, custody } = deps;
+  const admins = guard(tokens, ['admin']);
+  const refuseWeak = (password: string, username: string) => {
+    const why = weakPassword(password, username);
+    if (why) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', why);
+  };
+
+  app.put('/api/me/password', {
+    onRequest: guard(tokens, ALL_ROLES),
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      description: 'Change your password. Every other session of yours ends (other devices log in again); this one continues with the new token pair returned.',
+      body: Type.Object({ currentPassword: Password, newPassword: Password }, Strict),
+      response: { 200: TokenPair, ...problems(400, 401, 422) },
+    },
+  }, async (req) => {
+    const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
+    const actor = req.actor!;
+    const [login] = await custody.sql.query<{ username: string; password_hash: string }>('SELECT username, password_hash FROM credentials WHERE person_id = $1', [actor.personId]);
+    if (!login || !(await checkPassword(currentPassword, login.password_hash))) {
+      throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'the current password is wrong');
+    }
+    refuseWeak(newPassword, login.username);
+    if (await checkPassword(newPassword, login.password_hash)) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', 'the new password is the current one');
+    const hash = await hashPassword(newPassword);
+    await tokens.endSessions(actor.personId, (tx) => tx.query('UPDATE credentials SET password_hash = $2 WHERE person_id = $1', [actor.personId, hash]));
+    return tokens.issue(actor);
+  });
+
+  app.get('/api/people', {
+    onRequest: admins,
+    schema: { tags: ['auth'], security: [{ bearer: [] }], description: "The park's people and their usernames (null: no login).", response: { 200: Type.Array(Person), ...problems(401, 403) } },
+  }, async () =>
+    custody.sql.query<{ id: string; orgId: string; role: string; name: string; username: string | null }>(
+      'SELECT p.id, p.org_id AS "orgId", p.role, p.name, c.username FROM people p LEFT JOIN credentials c ON c.person_id = p.id ORDER BY p.org_id, p.id',
+    ));
+
+  app.put('/api/people/:id/login', {
+    onRequest: admins,
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      description: "Give a person a login, or a new username and password (a forgotten password). Their sessions end: they log in with the new password.",
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, Strict),
+      body: Type.Object({ username: Username, password: Password }, Strict),
+      response: { 200: Type.Object({ personId: Type.String(), username: Type.String() }, Strict), ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (req) => {
+    const { id } = req.params as { id: string };
+    const { username, password } = req.body as { username: string; password: string };
+    await personExists(custody, id);
+    refuseWeak(password, username);
+    const [holder] = await custody.sql.query<{ person_id: string }>('SELECT person_id FROM credentials WHERE username = $1', [username]);
+    if (holder && holder.person_id !== id) throw new Problem(409, 'USERNAME_TAKEN', 'Username taken', `username ${username} is another person's`);
+    const hash = await hashPassword(password);
+    try {
+      await tokens.endSessions(id, (tx) =>
+        tx.query(
+          `INSERT INTO credentials (person_id, username, password_hash) VALUES ($1, $2, $3)
+           ON CONFLICT (person_id) DO UPDATE SET username = EXCLUDED.username, password_hash = EXCLUDED.password_hash`,
+          [id, username, hash],
+        ));
+    } catch (e) {
+      // Taken by someone else between the check and the write.
+      if ((e as { code?: string }).code === '23505') throw new Problem(409, 'USERNAME_TAKEN', 'Username taken', `username ${username} is another person's`);
+      throw e;
+    }
+    return { personId: id, username };
+  });
+
+  app.delete('/api/people/:id/login', {
+    onRequest: admins,
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      description: 'Take a login away (someone who left): its sessions end at once. The person stays in the registry and in the log.',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, Strict),
+      response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+    },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (id === req.actor!.personId) throw new Problem(409, 'OWN_LOGIN', 'Own login', 'an admin cannot take away their own login (another admin can)');
+    await personExists(custody, id);
+    let removed = 0;
+    await tokens.endSessions(id, async (tx) => {
+      removed = (await tx.query('DELETE FROM credentials WHERE person_id = $1 RETURNING 1', [id])).length;
+    });
+    if (removed === 0) throw new Problem(404, 'NOT_FOUND', 'Not found', `person ${id} has no login`);
+    return reply.code(204).send();
+  });
+}
+
+async function personExists(custody: CustodyContext, id: string): Promise<void> {
+  const [p] = await custody.sql.query('SELECT 1 FROM people WHERE id = $1', [id]);
+  if (!p) throw new Problem(404, 'NOT_FOUND', 'Not found', `no person ${id} in the registry`);
+}
