@@ -1,7 +1,8 @@
 // The admin's pages in real headless Chromium against a test app: device health (last heard,
 // readings, the gateway's error counts, silent devices marked), a device key made in the browser
 // and enrolled (the downloaded private key then signs the device's readings, the old one no
-// longer does), a proof for another device refused as problem+json, the registry, English.
+// longer does), a proof for another device refused as problem+json, people's logins taken away
+// and given, the admin's own password changed, the registry, English.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe(`the admin in the browser (${driver})`, () => {
     await page.fill('input[name=password]', 'admin-demo');
     await page.click('button[type=submit]');
     await page.waitForURL('**/admin');
-    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['设备', '登记信息']);
+    expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['设备', '人员与账号', '登记信息']);
     const all = (await api.request('GET', '/api/devices')).json().devices as { id: string }[];
     await expect.poll(() => page.locator('table.devices tbody tr').count()).toBe(all.length);
     const wb = row('dev-dongxin-wb');
@@ -108,6 +109,54 @@ describe(`the admin in the browser (${driver})`, () => {
     expect(await dongxin.textContent()).toContain('浙危废经第0362号');
     expect(await dongxin.textContent()).toContain('经营单位');
     expect(await page.locator('table.vehicles tr[data-plate="浙JA3275"]').textContent()).toContain('1,800 kg');
+  });
+
+  it('takes a login away and gives it back from the people page; each ends the sessions before', async () => {
+    const person = 'p-wu-gang';
+    const earlier = await Client.as(opened.app, 'driver2');
+    await page.click('nav.tabs a:has-text("人员与账号")');
+    await page.waitForURL('**/admin/people');
+    const row = page.locator(`table.people tr[data-person="${person}"]`);
+    expect(await row.locator('.username').textContent()).toBe('driver2');
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('button.remove-login').click();
+    await page.locator('.notice', { hasText: '吴刚 的登录账号已停用' }).waitFor();
+    await row.locator('.username', { hasText: '无账号' }).waitFor();
+    expect((await earlier.request('GET', '/api/me')).statusCode).toBe(401);
+    // The admin's own row has no remove button.
+    expect(await page.locator('table.people tr[data-person="p-zhou-admin"] button.remove-login').count()).toBe(0);
+
+    await row.locator('button.set-login').click();
+    await page.fill('.login-form input[name=username]', 'wu.gang');
+    await page.fill('.login-form input[name=password]', 'wu.gang-2026-x');
+    await page.click('.login-form button[type=submit]');
+    expect(await page.locator('.login-form .problem').getAttribute('data-code')).toBe('WEAK_PASSWORD');
+    await page.fill('.login-form input[name=password]', 'Hangzhou-bay-31');
+    await page.click('.login-form button[type=submit]');
+    await page.locator('.notice', { hasText: '吴刚 的账号已保存' }).waitFor();
+    await row.locator('.username', { hasText: 'wu.gang' }).waitFor();
+    const login = await opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'wu.gang', password: 'Hangzhou-bay-31' } });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it("changes the admin's own password from the header: other sessions end, this page goes on", async () => {
+    await page.click('header a.password');
+    await page.waitForURL('**/admin/password');
+    await page.fill('.password-form input[name=currentPassword]', 'admin-demo');
+    await page.fill('.password-form input[name=newPassword]', 'Lishui-tea-hills-5');
+    await page.fill('.password-form input[name=again]', 'Lishui-tea-hills-6');
+    await page.locator('.password-form .mismatch').waitFor();
+    expect(await page.locator('.password-form button[type=submit]').isDisabled()).toBe(true);
+    await page.fill('.password-form input[name=again]', 'Lishui-tea-hills-5');
+    await page.click('.password-form button[type=submit]');
+    await page.locator('.password-form .notice', { hasText: '密码已修改' }).waitFor();
+    expect((await api.request('GET', '/api/devices')).statusCode).toBe(401); // the session from before
+    await page.click('a.back');
+    await page.waitForURL('**/admin');
+    await expect.poll(() => page.locator('table.devices tbody tr').count()).toBeGreaterThan(0);
+    const login = (password: string) => opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
+    expect((await login('admin-demo')).statusCode).toBe(401);
+    expect((await login('Lishui-tea-hills-5')).statusCode).toBe(200);
   });
 
   it('switches to English and back', async () => {

@@ -56,6 +56,12 @@ async function tokens(path: string, body: unknown): Promise<Session> {
 
 export const login = (username: string, password: string) => tokens('/api/auth/login', { username, password });
 
+/** Change one's own password: the server ends every other session and answers this one a new pair. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const res = await authed('PUT', '/api/me/password', { currentPassword, newPassword });
+  setSession(sessionFrom((await res.json()) as TokenPair));
+}
+
 /** The refresh token is revoked on the server too (best effort: offline, it lapses by itself). */
 export function logout(): void {
   const s = getSession();

@@ -1,5 +1,5 @@
 // The shell: the login page until someone is logged in, then the pages of their role (read from
-// the access token), with the language switch and logout in the header.
+// the access token), with the language switch, the password page and logout in the header.
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { logout, me } from './api.ts';
@@ -7,6 +7,7 @@ import { LangSwitch } from './components/lang-switch.tsx';
 import { getLang, onLang, t, tMaybe } from './i18n/index.ts';
 import { useLoad } from './hooks.ts';
 import { LoginPage } from './pages/login.tsx';
+import { PasswordPage } from './pages/password.tsx';
 import { AdminPages } from './pages/admin/index.tsx';
 import { DriverPages } from './pages/driver/index.tsx';
 import { InspectorPages } from './pages/inspector/index.tsx';
@@ -19,6 +20,8 @@ import { getSession, onSession, type Session } from './session.ts';
 const PAGES = { producer: ProducerPages, driver: DriverPages, operator: OperatorPages, inspector: InspectorPages, admin: AdminPages };
 
 export const homeOf = (s: Session) => `/${s.role}`;
+/** Every role's page for changing one's own password. */
+const passwordPath = (s: Session) => `${homeOf(s)}/password`;
 
 function Header({ session }: { session: Session }) {
   const person = useLoad(me, [session.personId]);
@@ -30,6 +33,12 @@ function Header({ session }: { session: Session }) {
       </span>
       <span class="spacer" />
       <LangSwitch />
+      <a class="link password" href={passwordPath(session)} onClick={(e) => {
+          e.preventDefault();
+          navigate(passwordPath(session));
+        }}>
+        {t('pw.title')}
+      </a>
       <button type="button" class="link logout" onClick={logout}>
         {t('app.logout')}
       </button>
@@ -57,7 +66,7 @@ export function App() {
   return (
     <div class="shell">
       <Header session={session} />
-      <main>{h(PAGES[session.role], { path })}</main>
+      <main>{path === passwordPath(session) ? <PasswordPage home={home} /> : h(PAGES[session.role], { path })}</main>
     </div>
   );
 }

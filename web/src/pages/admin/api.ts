@@ -1,5 +1,5 @@
-// The admin pages' calls: device health and device key enrolment.
-import { get, put } from '../../api.ts';
+// The admin pages' calls: device health and device key enrolment, people and their logins.
+import { del, get, put } from '../../api.ts';
 import type { DeviceHealth } from '../../../../server/api-types.ts';
 
 export type { DeviceHealth };
@@ -36,3 +36,18 @@ export function gatewayErrors(d: DeviceHealth): { total: number; kinds: [string,
   kinds.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return { total: kinds.reduce((s, [, n]) => s + n, 0), kinds };
 }
+
+/** A person of the park's registry and their login's username (null: none). */
+export interface Person {
+  id: string;
+  orgId: string;
+  role: string;
+  name: string;
+  username: string | null;
+}
+
+export const people = {
+  list: () => get<Person[]>('/api/people'),
+  setLogin: (id: string, username: string, password: string) => put<{ personId: string; username: string }>(`/api/people/${encodeURIComponent(id)}/login`, { username, password }),
+  removeLogin: (id: string) => del(`/api/people/${encodeURIComponent(id)}/login`),
+};

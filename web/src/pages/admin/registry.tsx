@@ -1,5 +1,5 @@
-// The park registry, read-only: organisations (with operators' licences) and vehicles. People are
-// not listed: the API has no registry route for them.
+// The park registry, read-only: organisations (with operators' licences) and vehicles. People and
+// their logins have a page of their own (people.tsx).
 import { Loading, ProblemBox } from '../../components/ui.tsx';
 import { useLoad } from '../../hooks.ts';
 import { fmtDate, fmtKg, t, tMaybe } from '../../i18n/index.ts';
