@@ -4,6 +4,7 @@
 // label), the pickup and departure signed by the driver — drives to the receiver, passes its
 // gate camera, weighs in, is received (the operator weighs each drum), weighs out and leaves; the
 // operator treats what it accepted. Faults happen where the plan put them (plan.ts).
+import { cstDate } from '../../server/china-time.js';
 import { weights } from '../../server/custody/unit-commands.js';
 import { graiDigitalLink } from '../../server/units/identifiers/digital-link.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
@@ -40,7 +41,7 @@ export interface DayContext {
   log: (line: string) => void;
 }
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => cstDate(new Date().toISOString());
 
 export async function runDay(c: DayContext): Promise<Made> {
   const made: Made = { units: new Map(), manifests: new Map(), pushes: { sent: 0, duplicates: 0 }, weighings: [] };

@@ -3,6 +3,8 @@
 // province code), {YYYY} {YY} {MM} {DD} (the manifest's day, China Standard Time) and {SEQ:n}
 // (the day's sequence, n digits). Uniqueness per log comes from the day's sequence, which the
 // store allocates; the template must therefore contain the full date and {SEQ}.
+import { cstDay } from '../china-time.js';
+
 export const DEFAULT_MANIFEST_NUMBER = '{PROVINCE}{YYYY}{MM}{DD}{SEQ:6}';
 
 export class ManifestNumberError extends Error {
@@ -28,25 +30,6 @@ export function checkManifestNumberFormat(f: ManifestNumberFormat): void {
   if (!tokens.includes('MM') || !tokens.includes('DD')) throw new ManifestNumberError('the template needs {MM} and {DD}: the sequence is per day');
   const literal = f.template.replace(TOKEN, '');
   if (/[{}]/.test(literal)) throw new ManifestNumberError(`unknown token in ${JSON.stringify(f.template)}`);
-}
-
-/** The calendar day in China Standard Time (UTC+8). */
-export function cstDay(at: Date): { yyyy: string; mm: string; dd: string } {
-  const d = new Date(at.getTime() + 8 * 3600_000);
-  return { yyyy: String(d.getUTCFullYear()), mm: String(d.getUTCMonth() + 1).padStart(2, '0'), dd: String(d.getUTCDate()).padStart(2, '0') };
-}
-
-/**
- * An RFC 3339 time's date (YYYY-MM-DD) in China Standard Time, whatever offset it was written
- * with: the calendar licences, their yearly tonnage and manifest numbers run by (16:30 UTC on
- * 31 December is already 1 January in Zhejiang).
- */
-export function cstDate(at: string): string {
-  const { yyyy, mm, dd } = cstDay(new Date(at));
-  // Compared as text with YYYY-MM-DD dates (a licence's validUntil): a year of other than four
-  // digits would compare wrongly. The API takes step times in 1900–2199 only.
-  if (!/^\d{4}$/.test(yyyy)) throw new RangeError(`${at} is not a time in the years 1000–9999 in China Standard Time`);
-  return `${yyyy}-${mm}-${dd}`;
 }
 
 export function formatManifestNumber(f: ManifestNumberFormat, at: Date, sequence: number): string {

@@ -10,7 +10,7 @@ import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { checkLegs, nextManifestNumber, type ManifestDraft } from './manifest-commands.js';
 import { envelope } from './manifest-entries.js';
-import { cstDate } from './manifest-number.js';
+import { cstDate } from '../china-time.js';
 import { checkParty, unitSettled } from './manifest-lifecycle.js';
 import { applyManifestEntry } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';

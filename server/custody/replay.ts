@@ -12,7 +12,7 @@ import { applyManifestEntry, type ManifestRow } from './manifest-projection.js';
 import { saveManifest } from './manifest-store.js';
 import { applyUnitEntry, type UnitRow } from './unit-projection.js';
 import { saveUnit } from './unit-store.js';
-import { cstDate } from './manifest-number.js';
+import { cstDate } from '../china-time.js';
 import { grams } from './unit-commands.js';
 import { applyFindingEntry, saveFinding, type FindingRow } from '../findings/finding-store.js';
 

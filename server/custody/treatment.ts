@@ -8,7 +8,7 @@ import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { chainUnderManifest } from './manifest-entries.js';
 import { lockManifest } from './manifest-store.js';
-import { cstDate } from './manifest-number.js';
+import { cstDate } from '../china-time.js';
 import { nextUnitState } from './unit-lifecycle.js';
 import { unitSettled } from './manifest-lifecycle.js';
 import type { UnitRow } from './unit-projection.js';

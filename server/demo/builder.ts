@@ -3,6 +3,7 @@
 // Time, shortly before the first start); the last ones, the loads still on the road or at the
 // receiver's gate, in working seconds before the start itself, so that none of them has been
 // under way for long whenever the server first starts.
+import { CST_OFFSET_MS } from '../china-time.js';
 import type { Who } from './catalogue.js';
 import { Rng } from '../seeded-random.js';
 
@@ -117,7 +118,6 @@ export const H = 3600;
 export const M = 60;
 const OPEN = 8 * H;
 const CLOSE = 17 * H + 30 * M;
-const CST = 8 * H;
 /**
  * How far back (in working time) the `now` clock reaches. Every 24 hours hold 9.5 working
  * hours, so a step at most 8 working hours before the start is less than 22.5 hours before it.
@@ -138,7 +138,7 @@ export function working(t: number): number {
 }
 
 /** The start (ms) of the China Standard Time day holding `ms`. */
-export const cstMidnight = (ms: number) => Math.floor((ms + CST * 1000) / (DAY * 1000)) * DAY * 1000 - CST * 1000;
+export const cstMidnight = (ms: number) => Math.floor((ms + CST_OFFSET_MS) / (DAY * 1000)) * DAY * 1000 - CST_OFFSET_MS;
 
 /** The instant (ms) `w` seconds of working time before `nowMs`. */
 export function workingBefore(nowMs: number, w: number): number {

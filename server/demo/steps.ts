@@ -9,6 +9,7 @@ import type { Actor, CustodyContext } from '../custody/context.js';
 import type { StepInput } from '../custody/write-step.js';
 import { arrive, cancelManifest, createManifest, depart, receive, signManifest, takeCustody } from '../custody/manifest-commands.js';
 import type { UnitDecision } from '../api-types.js';
+import { cstDate } from '../china-time.js';
 import { answerCorrection, proposeCorrection } from '../custody/manifest-corrections.js';
 import { sendOnRefused } from '../custody/manifest-onward.js';
 import { receiveOfflineSteps, reserveEventIds, type OfflineStep } from '../custody/offline-steps.js';
@@ -21,7 +22,6 @@ import type { Who } from './catalogue.js';
 import { captureAtGate, weighInAtGate } from './receiver-gate.js';
 import type { PlanStep } from './plan.js';
 
-const CST = 8 * 3600_000;
 /** How long before the operator records a truck's arrival the gate camera reads its plate, and the weighbridge weighs it. */
 const AT_GATE_BEFORE_MS = 3 * 60_000;
 const ON_BRIDGE_BEFORE_MS = 60_000;
@@ -46,7 +46,7 @@ export class DemoRun {
 
   at = (t: number, from: Phase = 'anchor') => new Date(this.clock.ms(t, from)).toISOString();
   /** The calendar day (CST) of a plan time. */
-  day = (t: number, from: Phase = 'anchor') => new Date(this.clock.ms(t, from) + CST).toISOString().slice(0, 10);
+  day = (t: number, from: Phase = 'anchor') => cstDate(this.at(t, from));
 
   actor(who: Who): Actor {
     const p = DEMO_PEOPLE.find((x) => x.username === who)!;

@@ -8,8 +8,6 @@ import type { EventType } from '../../ledger/index.js';
 /** hazledger's extension namespace: `hz:` keys on events and in ILMD. */
 export const HZ_NS = 'https://hazledger.example/epcis/';
 export const EPCIS_CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { hz: HZ_NS }] as const;
-/** China Standard Time, the park's zone: event times are written in it. */
-export const EVENT_TZ = '+08:00';
 /** A transfer manifest (转移联单) as a business transaction type: CBV has none for waste manifests. */
 export const TRANSFER_MANIFEST = `${HZ_NS}transferManifest`;
 
@@ -90,11 +88,6 @@ export const MANIFEST_EVENTS: Partial<Record<EventType | 'manifest.signed:sign',
   'manifest.closed': { event: 'TransactionEvent', action: 'DELETE' },
   'manifest.cancelled': { event: 'TransactionEvent', action: 'DELETE' },
 };
-
-/** An event time in China Standard Time, e.g. 2026-11-28T16:00:00.000+08:00 (the same instant as `at`). */
-export function cst(at: string): string {
-  return new Date(Date.parse(at) + 8 * 3600_000).toISOString().replace('Z', EVENT_TZ);
-}
 
 /** A stable event ID from the entry's leaf hash: a UUID (version 8, RFC 9562) of its first 122 bits. */
 export function eventId(leafHashB64: string): string {

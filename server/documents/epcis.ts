@@ -10,7 +10,8 @@
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Leg, ManifestRow } from '../custody/manifest-projection.js';
 import type { UnitRow } from '../custody/unit-projection.js';
-import { cst, DISCREPANCY, EPCIS_CONTEXT, EVENT_TZ, eventId, MANIFEST_EVENTS, TRANSFER_MANIFEST, UNIT_EVENTS, urn, type Mapping } from './epcis-vocabulary.js';
+import { CST_OFFSET, cstIso } from '../china-time.js';
+import { DISCREPANCY, EPCIS_CONTEXT, eventId, MANIFEST_EVENTS, TRANSFER_MANIFEST, UNIT_EVENTS, urn, type Mapping } from './epcis-vocabulary.js';
 import { loadRegistry, manifestEntries, placeBefore, signatureOf, tagAt, unitEntries, unitFacts, type Registry, type SealedEntry, type UnitFacts } from './sealed-entries.js';
 
 type Json = Record<string, unknown>;
@@ -38,7 +39,7 @@ const epcOf = (ctx: Ctx, unitId: string, index: number) => tagAt(ctx.facts.get(u
 const step = (m: Mapping) => ({ ...(m.bizStep ? { bizStep: m.bizStep } : {}), ...(m.disposition ? { disposition: m.disposition } : {}) });
 
 function when(se: SealedEntry): Json {
-  return { eventTime: cst(se.entry.at), eventTimeZoneOffset: EVENT_TZ, recordTime: se.sealedAt, eventID: eventId(se.leafHash) };
+  return { eventTime: cstIso(se.entry.at), eventTimeZoneOffset: CST_OFFSET, recordTime: se.sealedAt, eventID: eventId(se.leafHash) };
 }
 
 /** Where the event comes from in the log, and who vouches for it. */
@@ -62,7 +63,7 @@ function weights(d: Data, at: string, deviceId?: string): Json {
   const report = (kind: string, kg: string) => ({ type: 'Mass', value: Number(kg), uom: 'KGM', 'hz:weight': kind });
   return {
     sensorElementList: [{
-      sensorMetadata: { time: cst(at), ...(deviceId ? { deviceID: urn.device(deviceId) } : {}) },
+      sensorMetadata: { time: cstIso(at), ...(deviceId ? { deviceID: urn.device(deviceId) } : {}) },
       sensorReport: [report('gross', d.grossKg), report('tare', d.tareKg), report('net', d.netKg)],
     }],
   };

@@ -2,7 +2,7 @@
 // each transport leg with its transporter and vehicle, receiver), the units with their weights,
 // every step with its signer, signature and ledger index, and a QR that opens the evidence.
 import PDFDocument from 'pdfkit';
-import { cst } from './epcis-vocabulary.js';
+import { cstTime } from '../china-time.js';
 import type { Kg, ManifestView, Party } from './manifest-view.js';
 import { stateLabel } from './manifest-view.js';
 import { PdfText, type TextStyle } from './pdf-text.js';
@@ -26,7 +26,7 @@ const S = {
 } satisfies Record<string, TextStyle>;
 
 /** 2026-11-28T08:00:00Z → 2026-11-28 16:00 (China Standard Time). */
-const time = (at: string) => cst(at).slice(0, 16).replace('T', ' ');
+const time = (at: string) => cstTime(at).slice(0, 16);
 const indexes = (xs: number[]) =>
   xs.length > 1 && xs.every((x, i) => i === 0 || x === xs[i - 1] + 1) ? `#${xs[0]}–${xs.at(-1)}` : xs.map((x) => `#${x}`).join(', ');
 const weight = (k?: Kg) => (k ? [`净 net ${k.netKg} kg`, `毛 ${k.grossKg} / 皮 ${k.tareKg} · #${k.index}`] : ['—']);

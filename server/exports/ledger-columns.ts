@@ -2,7 +2,7 @@
 // the English name the docs use, and where each value comes from. One table for all stages: a
 // line leaves empty what its stage does not have. HJ 1259 names the generation stage's fields;
 // the later stages' are unconfirmed (reference/domain.md §A5), so they take the same names.
-import { cstTime } from './period.js';
+import { cstTime } from '../china-time.js';
 
 /** The stages the producer's ledger records, as HJ 1259 names them. */
 export const STAGES = {

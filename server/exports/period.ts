@@ -1,5 +1,6 @@
 // The period of an export: calendar days in China Standard Time (the park's zone), both ends
 // included, checked before anything is read so a bad request is refused, never half-exported.
+import { CST_OFFSET_MS } from '../china-time.js';
 
 export class PeriodError extends Error {
   constructor(message: string) {
@@ -18,7 +19,6 @@ export interface Period {
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const CST_MS = 8 * 3600_000;
 /** Longest period one request may ask for: HJ 1259 keeps ledgers five years; a little slack. */
 export const MAX_PERIOD_DAYS = 366 * 6;
 
@@ -28,7 +28,7 @@ function dayStart(name: string, day: string | undefined): number {
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   // Date.UTC rolls 2026-02-30 over to March: refuse any day that does not round-trip.
   if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) throw new PeriodError(`${name} must be a real date YYYY-MM-DD, not ${JSON.stringify(day)}`);
-  return ms - CST_MS;
+  return ms - CST_OFFSET_MS;
 }
 
 export function parsePeriod(from: string | undefined, to: string | undefined): Period {
@@ -38,6 +38,3 @@ export function parsePeriod(from: string | undefined, to: string | undefined): P
   if ((last - start) / 86_400_000 >= MAX_PERIOD_DAYS) throw new PeriodError(`a period is at most ${MAX_PERIOD_DAYS} days`);
   return { from: from!, to: to!, start: new Date(start).toISOString(), end: new Date(last + 86_400_000).toISOString() };
 }
-
-/** An RFC 3339 time as the ledger shows it to people: `YYYY-MM-DD HH:mm:ss` in CST. */
-export const cstTime = (at: string) => new Date(Date.parse(at) + CST_MS).toISOString().slice(0, 19).replace('T', ' ');

@@ -4,7 +4,7 @@ import type { Envelope } from '../../ledger/index.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { fromUtf8 } from '../../ledger/index.js';
 import { EnrolledKeys } from '../custody/actor-signatures.js';
-import { cstDate } from '../custody/manifest-number.js';
+import { cstDate } from '../china-time.js';
 import { grams } from '../custody/unit-commands.js';
 import type { NewFinding } from './codes.js';
 import type { FindingLimits } from './limits.js';

@@ -3,7 +3,7 @@
 // key names the step it outlasted, so a scan that runs again raises nothing new.
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { fromUtf8 } from '../../ledger/index.js';
-import { cstDate } from '../custody/manifest-number.js';
+import { cstDate } from '../china-time.js';
 import type { NewFinding } from './codes.js';
 import type { FindingLimits } from './limits.js';
 

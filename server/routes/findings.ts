@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
-import { cstDate } from '../custody/manifest-number.js';
+import { cstDate } from '../china-time.js';
 import { FINDING_CODES, SEVERITIES } from '../findings/codes.js';
 import { findFindings, findingForActor } from '../findings/finding-store.js';
 import { resolveFinding } from '../findings/resolve.js';

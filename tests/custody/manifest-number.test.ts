@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cstDate, DEFAULT_MANIFEST_NUMBER, formatManifestNumber, ManifestNumberError } from '../../server/custody/manifest-number.js';
+import { DEFAULT_MANIFEST_NUMBER, formatManifestNumber, ManifestNumberError } from '../../server/custody/manifest-number.js';
 
 const f = { template: DEFAULT_MANIFEST_NUMBER, province: '33' };
 
@@ -22,24 +22,5 @@ describe('manifest numbers', () => {
     expect(() => formatManifestNumber({ template: DEFAULT_MANIFEST_NUMBER, province: '3' }, at, 1)).toThrow(ManifestNumberError);
     expect(() => formatManifestNumber({ template: '{YYYY}{MM}{DD}{SEQ:2}', province: '33' }, at, 100)).toThrow(/exhausted/);
     expect(() => formatManifestNumber(f, at, 0)).toThrow(ManifestNumberError);
-  });
-});
-
-describe('cstDate', () => {
-  it.each([
-    ['2024-12-31T15:59:59Z', '2024-12-31'],
-    ['2024-12-31T16:00:00Z', '2025-01-01'],
-    ['2024-12-31T16:30:00.123456Z', '2025-01-01'],
-    ['2025-01-01T00:30:00+08:00', '2025-01-01'],
-    ['2024-12-31T23:59:59+08:00', '2024-12-31'],
-    ['2024-12-31T12:00:00-05:00', '2025-01-01'],
-    ['2028-02-28T16:00:00Z', '2028-02-29'],
-  ])('%s is %s in China Standard Time', (at, day) => {
-    expect(cstDate(at)).toBe(day);
-  });
-
-  it('refuses a time whose day has no four-digit year', () => {
-    expect(() => cstDate('9999-12-31T16:30:00Z')).toThrow(RangeError);
-    expect(cstDate('9999-12-31T15:59:59Z')).toBe('9999-12-31');
   });
 });

@@ -8,7 +8,8 @@ import { csvField, csvLine } from '../../server/exports/csv.js';
 import { unguarded } from './ledger-expected.js';
 import { COLUMNS, type LedgerLine } from '../../server/exports/ledger-columns.js';
 import type { LedgerWindow } from '../../server/exports/management-ledger.js';
-import { cstTime, parsePeriod, PeriodError } from '../../server/exports/period.js';
+import { cstTime } from '../../server/china-time.js';
+import { parsePeriod, PeriodError } from '../../server/exports/period.js';
 import { writeXlsx } from '../../server/exports/xlsx.js';
 
 const line = (index: number): LedgerLine => ({

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../server/context.js';
 import { FindingEngine } from '../../server/findings/engine.js';
-import { cstDate } from '../../server/custody/manifest-number.js';
+import { cstDate } from '../../server/china-time.js';
 import { DEFAULT_LIMITS } from '../../server/findings/limits.js';
 import { pickList, type OrgRisk } from '../../server/findings/risk.js';
 import { Client, eventId, type Who } from '../helpers/api.js';

@@ -4,6 +4,7 @@
 // /devices/<id>/NotificationInfo/TollgateInfo. The "pictures" are small stand-ins with JPEG
 // markers, distinct per capture, so each one stores and hashes like a real one.
 import { randomUUID } from 'node:crypto';
+import { cstIso } from '../../../server/china-time.js';
 import { reach } from '../api.js';
 
 export interface Capture {
@@ -22,9 +23,7 @@ export function capturePicture(c: Capture): Buffer {
 }
 
 /** China Standard Time, as the cameras' clocks are set: `2026-11-28T09:41:07.123+08:00`. */
-function cst(at: Date, sep = 'T'): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().replace('T', sep).replace('Z', '');
-}
+const cst = (at: Date) => cstIso(at.toISOString());
 
 async function answer(res: Response, what: string): Promise<PushAnswer> {
   const text = await res.text();
@@ -37,7 +36,7 @@ export function hikvisionXml(c: Capture, uuid: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <EventNotificationAlert version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">
 <ipAddress>10.20.1.31</ipAddress><portNo>80</portNo><protocol>HTTP</protocol><macAddress>44:a6:42:f3:2a:d7</macAddress>
-<channelID>1</channelID><dateTime>${cst(c.at)}+08:00</dateTime><activePostCount>1</activePostCount>
+<channelID>1</channelID><dateTime>${cst(c.at)}</dateTime><activePostCount>1</activePostCount>
 <eventType>ANPR</eventType><eventState>active</eventState><eventDescription>ANPR</eventDescription>
 <ANPR><country>CHN</country><licensePlate>${c.plate}</licensePlate><line>1</line><direction>${c.way === 'in' ? 'forward' : 'reverse'}</direction>
 <confidenceLevel>97</confidenceLevel><plateType>yellow</plateType><plateColor>yellow</plateColor><vehicleType>truck</vehicleType></ANPR>
@@ -54,7 +53,7 @@ export async function pushHikvision(server: string, deviceId: string, c: Capture
 }
 
 export function dahuaBody(deviceId: string, c: Capture): unknown {
-  const time = cst(c.at, ' ');
+  const time = cst(c.at).slice(0, 23).replace('T', ' '); // `2026-11-28 09:41:07.123`: no zone
   return {
     Picture: {
       Plate: { PlateNumber: c.plate, PlateColor: 'Yellow', Confidence: 204, Channel: 0 },

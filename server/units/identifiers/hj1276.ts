@@ -2,6 +2,7 @@
 // four segments — generating/collecting unit, waste code, date, sequence. The standard's exact
 // segment lengths are UNCONFIRMED (reference/domain.md §A3), so the split lives only here, as a
 // data description that can be swapped without touching callers.
+import { cstDay } from '../../china-time.js';
 import { isValidUscc } from '../../registry/validate.js';
 import { Hj1276Error, show, type Hj1276ErrorCode } from './errors.js';
 
@@ -179,14 +180,12 @@ function wasteText(wasteCode: string, length: number): string {
   return length === 8 ? d : `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`;
 }
 
-const CST_OFFSET_MS = 8 * 3600_000; // China has no DST, so a fixed offset is exact
-
 function dateText(date: Date | string, length: number): string {
   let y: number, m: number, d: number;
   if (date instanceof Date) {
     if (Number.isNaN(date.getTime())) throw new Hj1276Error('HJ1276_DATE', 'date is an invalid Date');
-    const cst = new Date(date.getTime() + CST_OFFSET_MS);
-    [y, m, d] = [cst.getUTCFullYear(), cst.getUTCMonth() + 1, cst.getUTCDate()];
+    const { yyyy, mm, dd } = cstDay(date);
+    [y, m, d] = [Number(yyyy), Number(mm), Number(dd)];
   } else {
     const ymd = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? parseDateDigits(date.replace(/-/g, '')) : undefined;
     if (!ymd) throw new Hj1276Error('HJ1276_DATE', `date must be a Date or a calendar date YYYY-MM-DD, got ${show(date)}`);
