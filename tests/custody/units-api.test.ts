@@ -272,6 +272,17 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect((await app.inject('/8003/069012340001771999999')).statusCode).toBe(404);
   });
 
+  it('refuses a generation date after the day of the registration, on China time', async () => {
+    // 16:30Z on 20 November is already the 21st in Zhejiang.
+    const at = '2026-11-20T16:30:00Z';
+    const early = await producer.request('POST', '/api/units', registration({ at, generationDate: '2026-11-22' }));
+    expect(early.statusCode, early.body).toBe(400);
+    expect(early.json()).toMatchObject({ code: 'BAD_INPUT', detail: expect.stringContaining('2026-11-21') });
+    const sameDay = await producer.request('POST', '/api/units', registration({ at, generationDate: '2026-11-21' }));
+    expect(sameDay.statusCode, sameDay.body).toBe(201);
+    expect(sameDay.json().units[0].unit.hjCode).toMatch(/20261121\d{3}$/);
+  });
+
   it('streams newly sealed entries on /live to whoever may see them', async () => {
     const url = (app.server.address() as { port: number }).port;
     const open = (token: string) =>
