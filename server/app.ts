@@ -95,7 +95,7 @@ export async function buildApp(ctx: Context, opts: { logger?: boolean | object; 
   offlineRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   findingRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
   inspectionRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, limits: ctx.config.findingLimits });
-  webhookRoutes(app, { tokens: ctx.tokens, custody: ctx.custody });
+  webhookRoutes(app, { tokens: ctx.tokens, custody: ctx.custody, targets: ctx.webhooks.targets });
   publicRoutes(app, {
     custody: ctx.custody, reader: ctx.reader, tokens: ctx.tokens, reports: new PublicReports(ctx.config.dataDir), live: ctx.live,
     page: (reply) => sendWebIndex(reply, webDist), publicPerMinute: ctx.config.security.publicPerMinute,

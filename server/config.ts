@@ -4,6 +4,7 @@ import { checkManifestNumberFormat, DEFAULT_MANIFEST_NUMBER } from './custody/ma
 import { DEFAULT_LIMITS, type FindingLimits } from './findings/limits.js';
 import { DEFAULT_WEBHOOKS, type WebhookSettings } from './alerts/dispatcher.js';
 import { DEFAULT_SECURITY, type SecuritySettings } from './security.js';
+import { parseCidr } from './alerts/webhook-targets.js';
 import { parseVkey } from '../ledger/note.js';
 import { parseCosignerVkey } from '../ledger/cosignature.js';
 
@@ -111,7 +112,15 @@ function webhookSettings(env: Env): WebhookSettings {
     disableAfter: int(env, 'HAZLEDGER_WEBHOOK_DISABLE_AFTER', d.disableAfter, 1, 1000),
     timeoutMs: int(env, 'HAZLEDGER_WEBHOOK_TIMEOUT_MS', d.timeoutMs, 100, 120000),
     tickSeconds: decimal(env, 'HAZLEDGER_WEBHOOK_TICK_SECONDS', d.tickSeconds, 0.01, 3600),
+    allowedNetworks: networks(env, 'HAZLEDGER_WEBHOOK_ALLOW'),
   };
+}
+
+/** A comma-separated list of networks (CIDRs), each checked now so that a typo stops the start. */
+function networks(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const cidr of list) parseCidr(cidr);
+  return list;
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {

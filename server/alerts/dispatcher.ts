@@ -4,7 +4,11 @@
 // up; a subscription whose deliveries are given up several times in a row is disabled and its
 // organisation told over /live. Nothing here can touch the ledger.
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { Sql } from '../../ledger/store/sql.js';
+import { WebhookTargets } from './webhook-targets.js';
 
 export interface WebhookSettings {
   /** Attempts per delivery before it is given up. */
@@ -17,9 +21,11 @@ export interface WebhookSettings {
   timeoutMs: number;
   /** How often the outbox is looked at (seconds; kicked at once when a finding is raised). */
   tickSeconds: number;
+  /** Networks (CIDRs) webhooks may reach though they are not public: loopback, private and reserved ones are refused otherwise. */
+  allowedNetworks: string[];
 }
 
-export const DEFAULT_WEBHOOKS: WebhookSettings = { attempts: 6, backoffSeconds: 30, disableAfter: 3, timeoutMs: 5000, tickSeconds: 5 };
+export const DEFAULT_WEBHOOKS: WebhookSettings = { attempts: 6, backoffSeconds: 30, disableAfter: 3, timeoutMs: 5000, tickSeconds: 5, allowedNetworks: [] };
 
 /** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export function signPayload(secret: string, body: string, unixSeconds: number): string {
@@ -40,13 +46,17 @@ export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
   private busy?: Promise<void>;
   private again = false;
+  /** Where deliveries may go (webhook-targets.ts); subscriptions are checked against it too. */
+  readonly targets: WebhookTargets;
 
   constructor(
     private readonly sql: Sql,
     private readonly settings: WebhookSettings,
     /** Tell an organisation something (its /live listeners). */
     private readonly tell: (orgId: string, notice: { type: string; [k: string]: unknown }) => void,
-  ) {}
+  ) {
+    this.targets = new WebhookTargets(settings.allowedNetworks);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.settings.tickSeconds * 1000).unref();
@@ -97,23 +107,17 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        body: d.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-        headers: { 'content-type': 'application/json', 'x-hazledger-delivery': String(d.id), 'x-hazledger-signature': signPayload(d.secret, d.payload, t) },
-      });
-      status = res.status;
-      await res.body?.cancel();
-      if (res.ok) {
+      status = await postWebhook(new URL(d.url), d.payload, {
+        'content-type': 'application/json', 'x-hazledger-delivery': String(d.id), 'x-hazledger-signature': signPayload(d.secret, d.payload, t),
+      }, this.settings.timeoutMs, this.targets);
+      if (status >= 200 && status < 300) {
         await this.sql.query(`UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1`, [d.id, status]);
         await this.sql.query('UPDATE webhook_subscriptions SET failures_in_row = 0 WHERE id = $1', [d.subscription_id]);
         return;
       }
       error = `HTTP ${status}`;
     } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : (e as Error).message;
+      error = (e as Error).message;
     }
     const attempts = Number(d.attempts) + 1;
     if (attempts < this.settings.attempts) {
@@ -135,4 +139,26 @@ export class WebhookDispatcher {
     });
     if (disabled) this.tell(d.org_id, { type: 'webhook.disabled', subscription: d.subscription_id, url: d.url, reason: disabled });
   }
+}
+
+/**
+ * One POST, redirects not followed, to an address `targets` allows (checked on the address the
+ * socket connects to: a connection of its own, never one kept alive from before); resolves to
+ * the status, the answer's body discarded.
+ */
+export function postWebhook(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, targets: WebhookTargets): Promise<number> {
+  const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const refused = isIP(literal) ? targets.refusal(literal) : undefined; // an IP address is not looked up
+  if (refused) return Promise.reject(new Error(`refused: ${refused}`));
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: targets.lookup, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

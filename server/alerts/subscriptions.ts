@@ -5,6 +5,7 @@ import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { FindingRow } from '../findings/finding-store.js';
+import type { WebhookTargets } from './webhook-targets.js';
 
 export interface Subscription {
   id: string;
@@ -29,9 +30,10 @@ export function checkWebhookUrl(url: string): void {
   if (u.username || u.password) throw new DomainError('BAD_INPUT', 'a webhook URL carries no credentials: the payload signature authenticates us');
 }
 
-/** Creates a subscription; its secret is shown this once. */
-export async function subscribe(sql: Sql, actor: Actor, url: string): Promise<{ id: string; secret: string }> {
+/** Creates a subscription to a URL `targets` allows; its secret is shown this once. */
+export async function subscribe(sql: Sql, actor: Actor, url: string, targets: WebhookTargets): Promise<{ id: string; secret: string }> {
   checkWebhookUrl(url);
+  await targets.check(new URL(url));
   const id = `wh-${randomUUID()}`;
   const secret = randomBytes(32).toString('base64url');
   await sql.query('INSERT INTO webhook_subscriptions (id, org_id, url, secret, created_by) VALUES ($1, $2, $3, $4, $5)', [id, actor.orgId, url, secret, actor.personId]);

@@ -6,6 +6,7 @@ import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import { deliveries, setActive, subscribe, subscriptionOf, subscriptions, unsubscribe } from '../alerts/subscriptions.js';
+import type { WebhookTargets } from '../alerts/webhook-targets.js';
 import { problems, Strict } from './schemas.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
@@ -26,7 +27,7 @@ const Delivery = Type.Object({
 }, Strict);
 const Params = Type.Object({ id: Type.String({ pattern: '^wh-[0-9a-f-]{36}$' }) }, Strict);
 
-export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
+export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; targets: WebhookTargets }): void {
   const anyone = guard(deps.tokens, ALL_ROLES);
   const sql = deps.custody.sql;
   const secured = { security: [{ bearer: [] }], tags: ['webhooks'] };
@@ -37,13 +38,13 @@ export function webhookRoutes(app: FastifyInstance, deps: { tokens: Tokens; cust
     schema: {
       ...secured,
       description:
-        "Subscribe your organisation to its findings. Each is POSTed as JSON with `x-hazledger-signature: t=<unix s>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed by the secret>`; " +
+        "Subscribe your organisation to its findings. The URL must reach public addresses only (loopback, private and reserved ones are refused unless the server allows their network: HAZLEDGER_WEBHOOK_ALLOW).  Each is POSTed as JSON with `x-hazledger-signature: t=<unix s>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed by the secret>`; " +
         'failed deliveries are retried with exponential backoff; a subscription failing repeatedly is disabled and you are told on /live. The secret is shown only in this answer.',
       body: Type.Object({ url: Type.String({ minLength: 8, maxLength: 2000 }) }, Strict),
       response: { 201: Type.Object({ subscription: Subscription, secret: Type.String() }, Strict), ...problems(400, 401) },
     },
   }, async (req, reply) => {
-    const { id: created, secret } = await subscribe(sql, req.actor!, (req.body as { url: string }).url);
+    const { id: created, secret } = await subscribe(sql, req.actor!, (req.body as { url: string }).url, deps.targets);
     return reply.code(201).send({ subscription: await subscriptionOf(sql, req.actor!, created), secret });
   });
 

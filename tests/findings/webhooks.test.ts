@@ -43,7 +43,7 @@ describe.each(DRIVERS)('finding webhooks on %s', (driver) => {
 
   beforeAll(async () => {
     hooks = await receiver();
-    opened = await openTestApp(driver, { webhooks: { attempts: 3, backoffSeconds: 0.05, disableAfter: 2, timeoutMs: 2000, tickSeconds: 0.05 } });
+    opened = await openTestApp(driver, { webhooks: { attempts: 3, backoffSeconds: 0.05, disableAfter: 2, timeoutMs: 2000, tickSeconds: 0.05, allowedNetworks: ['127.0.0.1/32'] } });
     ({ ctx, app } = opened);
     for (const w of ['producer', 'producer2', 'driver', 'inspector'] as Who[]) as.set(w, await Client.as(app, w));
   });
@@ -116,5 +116,15 @@ describe.each(DRIVERS)('finding webhooks on %s', (driver) => {
     // Others' subscriptions are not ours to see or change.
     expect((await as.get('producer')!.request('GET', `/api/webhooks/${s.id}/deliveries`)).statusCode).toBe(404);
     expect((await as.get('producer')!.request('POST', '/api/webhooks', { url: 'ftp://example.com/x' })).statusCode).toBe(400);
+  });
+
+  it('refuses a subscription to an internal address the server does not allow (webhook-targets.ts)', async () => {
+    // This server allows 127.0.0.1 only (HAZLEDGER_WEBHOOK_ALLOW): the rest of loopback, the LAN and the cloud's metadata address are refused.
+    for (const url of ['http://127.0.0.2:8080/x', 'http://10.0.0.1/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data/']) {
+      const res = await as.get('producer')!.request('POST', '/api/webhooks', { url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json(), url).toMatchObject({ code: 'BAD_INPUT', detail: expect.stringContaining('HAZLEDGER_WEBHOOK_ALLOW') });
+    }
+    expect((await as.get('producer')!.request('GET', '/api/webhooks')).json().subscriptions).not.toContainEqual(expect.objectContaining({ url: 'http://10.0.0.1/x' }));
   });
 });

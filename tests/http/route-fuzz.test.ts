@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { Client, eventId, login, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DEFAULT_WEBHOOKS } from '../../server/alerts/dispatcher.js';
 import { DRIVERS } from '../helpers/databases.js';
 import { leg, plateOf } from '../helpers/park.js';
 import { BAD_QUERY, BAD_SEGMENTS, NOT_CANONICAL, ODD_NUMBERS, ODD_STRINGS, PEOPLE, SEED, SELF_PARSED_QUERY, example, fault, fields, put, sampled, show, typeOf, wrongType, type Caller, type OpenApi, type Path, type Route } from './route-fuzz-support.js';
@@ -107,7 +108,8 @@ describe.each(DRIVERS)('every route under bad input, on %s', (driver) => {
     mkdirSync(join(webDist, 'assets'));
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>hazledger</title>');
     writeFileSync(join(webDist, 'assets', 'app.js'), '');
-    opened = await openTestApp(driver, { security: { corsOrigins: [], loginPerMinute: 1e6, publicPerMinute: 1e6 } }, { webDist });
+    // Its webhook is on loopback, which webhooks may reach only when allowed (webhook-targets.ts).
+    opened = await openTestApp(driver, { security: { corsOrigins: [], loginPerMinute: 1e6, publicPerMinute: 1e6 }, webhooks: { ...DEFAULT_WEBHOOKS, allowedNetworks: ['127.0.0.1/32'] } }, { webDist });
     const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(...String(chunk).split('\n').filter(Boolean)), done()) });
     app = await buildApp(opened.ctx, { webDist, logger: { level: 'error', stream: sink } });
     for (const who of PEOPLE) tokens.set(who, await login(app, who));
