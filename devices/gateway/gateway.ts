@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import WebSocket from 'ws';
 import { Outbox } from './outbox.js';
-import { signReading, type Reading } from './reading.js';
+import { signByDevice, signReading, type Reading } from './reading.js';
 
 export interface GatewayOptions {
   /** Where the outboxes live (one folder per device). */
@@ -19,7 +19,7 @@ export interface GatewayOptions {
   log?: (line: string) => void;
 }
 
-type Answer = { ack?: number; retry?: number; device?: string; status?: string; code?: string; detail?: string; hello?: { lastSeq?: Record<string, number> } };
+type Answer = { ack?: number; retry?: number; device?: string; status?: string; code?: string; detail?: string; hello?: { lastSeq?: Record<string, number> }; health?: string };
 
 /** How long to wait for the server's hello before sending anyway. */
 const HELLO_MS = 2000;
@@ -82,9 +82,20 @@ export class Gateway {
     return kept;
   }
 
-  /** Send a device's health counters to the server (best effort: not kept if the link is down). */
-  reportHealth(device: string, health: Record<string, unknown>): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ health: { ...health, device } }));
+  /**
+   * Send a device's health counters to the server, timed and signed by the device's key (best
+   * effort: not kept if the link is down). Resolves once sent, or dropped.
+   */
+  async reportHealth(device: string, counters: Record<string, unknown>): Promise<void> {
+    const key = this.o.keys.get(device);
+    if (!key || this.ws?.readyState !== WebSocket.OPEN) return;
+    const health = { ...counters, device, at: new Date().toISOString() };
+    try {
+      const jws = await signByDevice(health, key);
+      if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ health, jws }));
+    } catch (e) {
+      this.log(`gateway: ${device} health not sent: ${(e as Error).message}`);
+    }
   }
 
   /** Connected, and told by the server how far each device's numbering has gone. */
@@ -147,6 +158,7 @@ export class Gateway {
 
   private async answer(a: Answer): Promise<void> {
     if (a.hello) return this.greet(a.hello.lastSeq ?? {});
+    if (a.health) return this.log(`gateway: ${a.health} health report refused: ${a.code} ${a.detail}`);
     const outbox = a.device ? this.outboxes.get(a.device) : undefined;
     if (!outbox) return;
     if (a.retry !== undefined) {

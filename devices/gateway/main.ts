@@ -104,7 +104,7 @@ export async function gatewayCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGUSR2', summary);
   const every = (config.healthEverySeconds ?? 60) * 1000;
-  const report = every > 0 ? setInterval(() => drivers.forEach((dr) => gateway.reportHealth(dr.id(), { ...dr.health() })), every) : undefined;
+  const report = every > 0 ? setInterval(() => drivers.forEach((dr) => void gateway.reportHealth(dr.id(), { ...dr.health() })), every) : undefined;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -1,6 +1,7 @@
 // A reading as a gateway sends it: what one device saw, numbered per device, signed by the
 // device's key (EdDSA JWS over the RFC 8785 bytes of the reading). The server seals the
-// signature with the entry, so anyone can check later that the device said exactly this.
+// signature with the entry, so anyone can check later that the device said exactly this. The
+// gateway's health reports for a device are signed by that device's key the same way.
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { canonicalBytes, equalBytes } from '../../ledger/index.js';
 
@@ -16,17 +17,23 @@ export interface Reading {
   data: Record<string, unknown>;
 }
 
-export async function signReading(r: Reading, privateJwk: JWK): Promise<string> {
+/** A device's signature over `message` (a reading, or its gateway's health report): a compact JWS over its RFC 8785 bytes. */
+export async function signByDevice(message: object, privateJwk: JWK): Promise<string> {
   const alg = privateJwk.kty === 'EC' ? 'ES256' : 'EdDSA';
-  return new CompactSign(canonicalBytes(r)).setProtectedHeader({ alg }).sign(await importJWK(privateJwk, alg));
+  return new CompactSign(canonicalBytes(message)).setProtectedHeader({ alg }).sign(await importJWK(privateJwk, alg));
 }
 
-/** True when `jws` is the device key's signature over exactly this reading. */
-export async function readingSignedBy(r: Reading, jws: string, publicJwk: JWK): Promise<boolean> {
+/** True when `jws` is the device key's signature over exactly this message. */
+export async function signedByDevice(message: object, jws: string, publicJwk: JWK): Promise<boolean> {
   try {
     const { payload } = await compactVerify(jws, await importJWK(publicJwk, publicJwk.kty === 'EC' ? 'ES256' : 'EdDSA'), { algorithms: ['EdDSA', 'Ed25519', 'ES256'] });
-    return equalBytes(payload, canonicalBytes(r));
+    return equalBytes(payload, canonicalBytes(message));
   } catch {
     return false;
   }
 }
+
+export const signReading = (r: Reading, privateJwk: JWK): Promise<string> => signByDevice(r, privateJwk);
+
+/** True when `jws` is the device key's signature over exactly this reading. */
+export const readingSignedBy = (r: Reading, jws: string, publicJwk: JWK): Promise<boolean> => signedByDevice(r, jws, publicJwk);

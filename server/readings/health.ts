@@ -1,7 +1,10 @@
 // Device health as the API shows it: from the registry, what was taken from each device (last
 // seen, readings sealed or kept), what the server refused, and what its gateway last reported
 // (frames, errors by kind, link state).
+import type { JWK } from 'jose';
+import { signedByDevice } from '../../devices/gateway/reading.js';
 import type { Sql } from '../../ledger/store/sql.js';
+import { DomainError } from '../custody/errors.js';
 import type { Actor } from '../custody/context.js';
 import type { DeviceHealth } from '../api-types.js';
 
@@ -13,12 +16,47 @@ export async function refusedReading(sql: Sql, deviceId: string, detail: string)
   );
 }
 
-export async function reportedHealth(sql: Sql, deviceId: string, health: Record<string, unknown>): Promise<void> {
-  await sql.query(
+/**
+ * Keep a device's health as its gateway reported it, unless a report timed later is already
+ * kept (an old report sent again cannot hide a newer one). Reports without a time (`at`) are
+ * timed now. True when kept.
+ */
+export async function reportedHealth(sql: Sql, deviceId: string, health: Record<string, unknown>): Promise<boolean> {
+  const at = typeof health.at === 'string' ? health.at : new Date().toISOString();
+  const rows = await sql.query(
     `INSERT INTO device_health (device_id, reported_at, health) SELECT id, now(), $2 FROM devices WHERE id = $1
-     ON CONFLICT (device_id) DO UPDATE SET reported_at = now(), health = EXCLUDED.health`,
-    [deviceId, JSON.stringify(health)],
+     ON CONFLICT (device_id) DO UPDATE SET reported_at = now(), health = EXCLUDED.health
+      WHERE device_health.health IS NULL OR NOT (device_health.health ? 'at') OR (device_health.health->>'at')::timestamptz < $3::timestamptz
+     RETURNING 1`,
+    [deviceId, JSON.stringify({ ...health, at }), at],
   );
+  return rows.length > 0;
+}
+
+/** How far ahead of the server's clock a gateway's report may be timed. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A gateway's health report for one device (`{health: {device, at, …counters}, jws}`), signed by
+ * that device's key like its readings: kept when the signature holds and it is the latest, else
+ * refused with a code and why. The counters are the gateway's word; the signature makes it the
+ * device's, so a forged report cannot show a broken device as healthy.
+ */
+export async function takeHealthReport(sql: Sql, message: { health?: unknown; jws?: unknown }): Promise<void> {
+  const health = message.health as Record<string, unknown>;
+  const bad = (why: string) => new DomainError('BAD_INPUT', `not a health report: ${why}`);
+  if (typeof health !== 'object' || health === null || Array.isArray(health)) throw bad('health must be an object');
+  if (typeof health.device !== 'string' || health.device.length > 100) throw bad('health.device is required');
+  if (typeof message.jws !== 'string' || message.jws.length > 20000) throw bad('it must be signed by the device (jws)');
+  const at = typeof health.at === 'string' && RFC3339.test(health.at) ? Date.parse(health.at) : NaN;
+  if (Number.isNaN(at)) throw bad('health.at must be RFC 3339');
+  if (at > Date.now() + CLOCK_SKEW_MS) throw bad(`health.at ${health.at} is ahead of the server's clock`);
+  const [device] = await sql.query<{ public_jwk: JWK | null }>('SELECT public_jwk FROM devices WHERE id = $1', [health.device]);
+  if (!device) throw new DomainError('NOT_FOUND', `no device ${health.device} in the registry`);
+  if (!device.public_jwk) throw new DomainError('KEY_NOT_ENROLLED', `device ${health.device} has no enrolled key`);
+  if (!(await signedByDevice(health, message.jws, device.public_jwk))) throw new DomainError('SIGNATURE_INVALID', `the health report of ${health.device} is not signed by its enrolled key`);
+  if (!(await reportedHealth(sql, health.device, health))) throw bad(`a report of ${health.device} timed later than ${health.at} is already kept`);
 }
 
 /** The devices of the actor's organisation; an inspector's, those of its region; an admin's, all. */

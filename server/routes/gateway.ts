@@ -4,12 +4,14 @@
 // or refused (with code and detail: a bad signature, an unknown device; it will never be taken).
 // The gateway needs no account: every reading carries its device's signature. On connecting it
 // says hello with its devices and is told the highest number taken of each ({hello: {lastSeq}}).
+// Health reports ({health, jws}, signed by the device too) are kept unanswered, or refused with
+// {health: device, status: 'refused', code, detail}.
 import type { FastifyInstance } from 'fastify';
 import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
 import { lastReadingSeqs, takeReadings } from '../readings/ingest.js';
-import { deviceHealth, refusedReading, reportedHealth } from '../readings/health.js';
+import { deviceHealth, refusedReading, takeHealthReport } from '../readings/health.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import { Type } from 'typebox';
@@ -54,18 +56,25 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     let seq: unknown;
     let device: unknown;
     try {
-      const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown }; hello?: { devices?: unknown } }; // `null` is JSON too
+      const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown }; jws?: unknown; hello?: { devices?: unknown } }; // `null` is JSON too
       if (parsed.hello) return { answer: { hello: { lastSeq: await lastReadingSeqs(deps.custody.sql, helloDevices(parsed.hello.devices)) } } };
-      if (parsed.health && typeof parsed.health.device === 'string') {
-        // The gateway's counters for one device: best effort, never acknowledged.
-        await reportedHealth(deps.custody.sql, parsed.health.device, parsed.health as Record<string, unknown>);
-        return { answer: undefined };
-      }
+      if (parsed.health !== undefined) return { answer: await healthAnswer(parsed) };
       seq = parsed.reading?.seq;
       device = parsed.reading?.device;
       return checkReading(parsed);
     } catch (e) {
       return { answer: await refusal(seq, device, e) };
+    }
+  };
+
+  /** A health report: kept without an answer, or refused with one (never counted as a refused reading). */
+  const healthAnswer = async (m: { health?: { device?: unknown }; jws?: unknown }): Promise<Answer> => {
+    try {
+      await takeHealthReport(deps.custody.sql, m);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return { health: m.health?.device ?? null, status: 'refused', code: e.code, detail: e.message };
     }
   };
 

@@ -20,7 +20,7 @@ import { compareReadSide } from '../../server/custody/replay.js';
 import { demoPrivateJwk } from '../../server/registry/demo-people.js';
 import { encodeGrai96 } from '../../server/units/identifiers/epc.js';
 import { Gateway } from '../../devices/gateway/gateway.js';
-import { signReading, type Reading } from '../../devices/gateway/reading.js';
+import { signByDevice, signReading, type Reading } from '../../devices/gateway/reading.js';
 import { Client, eventId } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVERS, placeEnv } from '../helpers/databases.js';
@@ -311,6 +311,33 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     const ruitai = (await (await Client.as(app, 'producer2')).request('GET', '/api/devices')).json().devices as Record<string, unknown>[];
     expect(ruitai.find((d) => d.id === 'dev-ruitai-rfid')).toMatchObject({ readings: { sealed: 1, refused: 2 }, lastRefusal: { detail: expect.stringMatching(/^SIGNATURE_INVALID/) } });
     expect((await app.inject({ method: 'GET', url: '/api/devices' })).statusCode).toBe(401);
+  });
+
+  it('keeps a health report only when its device signed it and it is the latest; refuses the rest, saying why', async () => {
+    const device = 'dev-hengkang-scale';
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/gateway`);
+    const answers: Record<string, unknown>[] = [];
+    ws.on('message', (m) => answers.push(JSON.parse(String(m))));
+    await new Promise((r) => ws.once('open', r));
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const signed = async (health: Record<string, unknown>, key = `device:${device}`) => JSON.stringify({ health, jws: await signByDevice(health, demoPrivateJwk(key)) });
+    const latest = { device, at: at(0), frames: 5000, link: 'up' };
+    ws.send(JSON.stringify({ health: { device, at: at(0), frames: 1 } })); // unsigned
+    ws.send(await signed({ device, at: at(0), frames: 2 }, 'device:dev-hengkang-rfid')); // another device's key
+    ws.send(await signed({ device, at: at(3_600_000), frames: 3 })); // an hour ahead
+    ws.send(await signed(latest));
+    ws.send(await signed({ device, at: at(-3_600_000), frames: 4 })); // an older report, sent again
+    ws.send(await signed({ device: 'dev-nowhere', at: at(0), frames: 6 }, 'device:dev-nowhere'));
+    ws.send(JSON.stringify({ hello: { devices: [device] } })); // answered after all of the above
+    await until(() => answers.some((a) => a.hello));
+    ws.close();
+    expect(answers.slice(0, -1).map((a) => [a.health, a.status, a.code])).toEqual([
+      [device, 'refused', 'BAD_INPUT'], [device, 'refused', 'SIGNATURE_INVALID'], [device, 'refused', 'BAD_INPUT'],
+      [device, 'refused', 'BAD_INPUT'], ['dev-nowhere', 'refused', 'NOT_FOUND'],
+    ]);
+    expect(answers[3].detail).toMatch(/timed later/);
+    const health = ((await producer.request('GET', '/api/devices')).json().devices as { id: string; gateway: { health: unknown } }[]).find((d) => d.id === device)!.gateway.health;
+    expect(health).toEqual(latest);
   });
 
   it('enrols a real device\'s own key with proof of possession; readings then verify against it, not the old one', async () => {
