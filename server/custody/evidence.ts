@@ -25,6 +25,15 @@ async function bundle(sql: Sql, reader: LedgerReader, vkey: string, subject: Evi
 export const unitEvidence = (sql: Sql, reader: LedgerReader, vkey: string, unitId: string) =>
   bundle(sql, reader, vkey, { kind: 'unit', id: unitId }, 'unit_id = $1', [unitId]);
 
-/** A manifest's chain and the whole chains of its units, each entry proven against one checkpoint. */
+/**
+ * A manifest's chain and its units' chains up to the manifest's last entry, each entry proven
+ * against one checkpoint. Each unit chain is whole from its registration (its provenance, the
+ * trips before this one included) but stops there: where a unit went after this manifest (an
+ * onward trip, another operator's treatment) is not this manifest's parties' to see.
+ */
 export const manifestEvidence = (sql: Sql, reader: LedgerReader, vkey: string, manifestId: string, unitIds: string[]) =>
-  bundle(sql, reader, vkey, { kind: 'manifest', id: manifestId }, 'manifest_id = $1 OR unit_id = ANY($2)', [manifestId, unitIds]);
+  bundle(
+    sql, reader, vkey, { kind: 'manifest', id: manifestId },
+    'manifest_id = $1 OR (unit_id = ANY($2) AND idx <= (SELECT max(idx) FROM ledger_entries WHERE manifest_id = $1))',
+    [manifestId, unitIds],
+  );

@@ -3,7 +3,7 @@
 // proposed, approved and rejected; the driver leaving the gate.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromUtf8, parseVkey } from '../../ledger/index.js';
+import { fromUtf8, parseVkey, verifyEvidence } from '../../ledger/index.js';
 import { auditLedger } from '../../ledger/store/audit/audit.js';
 import type { Context } from '../../server/context.js';
 import { compareReadSide } from '../../server/custody/replay.js';
@@ -131,6 +131,22 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     expect(await unit(ids[2])).toMatchObject({ state: 'retrieved', netKg: '72' });
     // …and the producer may send it again, on a new manifest of its own.
     await signedManifest([ids[2]]);
+
+    // The refusing manifest's evidence holds its units' chains up to its own last entry: the
+    // carrier of that trip is not shown where a unit went after it (the onward trip, its treatment).
+    type Bundle = { entries: { index: number; body: string }[] };
+    const evidence = async (who: Who, m: string) => (await as.get(who)!.request('GET', `/api/manifests/${m}/evidence`)).json() as Bundle;
+    const bodies = (b: Bundle) => b.entries.map((e) => JSON.parse(Buffer.from(e.body, 'base64').toString('utf8')));
+    const first = await evidence('driver', id);
+    const lastOfFirst = Math.max(...first.entries.filter((_, i) => bodies(first)[i].manifest === id).map((e) => e.index));
+    expect(first.entries.every((e) => e.index <= lastOfFirst)).toBe(true);
+    expect(bodies(first).filter((e) => e.manifest === next.id || e.manifest === ret)).toEqual([]);
+    expect(bodies(first).some((e) => e.type === 'unit.disposed' && e.unit === ids[1])).toBe(false);
+    expect(verifyEvidence(first as never, ctx.key.vkey).breaks).toEqual([]);
+    // The onward manifest's evidence starts each unit's chain at its registration, the trips before included.
+    const onwardBundle = bodies(await evidence('operator2', next.id));
+    expect(onwardBundle.find((e) => e.unit === ids[1])).toMatchObject({ type: 'unit.registered' });
+    expect(onwardBundle.some((e) => e.type === 'unit.disposed' && e.unit === ids[1])).toBe(true);
   });
 
   it('applies a correction only once every party it touches approves; a rejection leaves the version as it was', async () => {
