@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EntryError } from '../ledger/entry.js';
 import { SigningRefusedError } from '../ledger/store/sequencer.js';
 import { DomainError } from './custody/errors.js';
+import { AuthError } from './auth/tokens.js';
 import { IdentifierError } from './units/identifiers/errors.js';
 
 const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable step', 503: 'Not sealed yet' };
@@ -63,6 +64,8 @@ export function installProblemHandlers(app: FastifyInstance): void {
       if (err.status === 503) reply.header('retry-after', '5');
       return sendProblem(reply, new Problem(err.status, err.code, TITLES[err.status] ?? 'Refused', err.message), req.url);
     }
+    // A token or login found no longer good in the middle of a request (a login changed meanwhile).
+    if (err instanceof AuthError) return sendProblem(reply, new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', err.message), req.url);
     if (err instanceof EntryError) return sendProblem(reply, new Problem(400, 'MALFORMED_ENTRY', 'Bad request', err.message), req.url);
     if (err instanceof IdentifierError) return sendProblem(reply, new Problem(422, err.code, 'Unprocessable step', err.message), req.url);
     if (err instanceof SigningRefusedError) {

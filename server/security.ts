@@ -30,6 +30,8 @@ const LIMITED: Record<string, (s: SecuritySettings) => object> = {
   // Routes that check a password, for a caller already signed in: as slow to guess through as login.
   'PUT /api/me/password': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
   'PUT /api/me/key': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
+  // Each subscription looks its host up in DNS.
+  'POST /api/webhooks': (s) => ({ max: s.loginPerMinute * 3, timeWindow: 60_000 }),
   'GET /8003/:grai': (s) => ({ max: s.publicPerMinute, timeWindow: 60_000 }),
 };
 

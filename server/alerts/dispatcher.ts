@@ -144,7 +144,7 @@ export class WebhookDispatcher {
 /**
  * One POST, redirects not followed, to an address `targets` allows (checked on the address the
  * socket connects to: a connection of its own, never one kept alive from before); resolves to
- * the status, the answer's body discarded.
+ * the status once it has come, within `timeoutMs` in all.
  */
 export function postWebhook(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, targets: WebhookTargets): Promise<number> {
   const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -152,13 +152,18 @@ export function postWebhook(url: URL, body: string, headers: Record<string, stri
   if (refused) return Promise.reject(new Error(`refused: ${refused}`));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: targets.lookup, timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
+    // The whole exchange within timeoutMs (a receiver trickling bytes cannot hold the outbox up).
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: targets.lookup, agent: false }, (res) => {
+      // The status is the answer; the body is not read (the connection is this delivery's own).
+      clearTimeout(deadline);
+      resolve(res.statusCode ?? 0);
+      res.destroy();
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (e) => {
+      clearTimeout(deadline);
+      reject(e);
+    });
     req.end(body);
   });
 }

@@ -47,14 +47,21 @@ export class WebhookTargets {
   /** Refuse a URL whose host is, or resolves to, an address webhooks may not reach (when subscribing). */
   async check(url: URL): Promise<void> {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host)) {
+      const refused = this.refusal(host);
+      if (refused) throw new DomainError('BAD_INPUT', `the webhook host ${refused}`);
+      return;
+    }
     let addresses: string[];
     try {
-      addresses = isIP(host) ? [host] : (await resolveAll(host)).map((a) => a.address);
+      addresses = (await withinTime(resolveAll(host), LOOKUP_MS)).map((a) => a.address);
     } catch (e) {
       throw new DomainError('BAD_INPUT', `the webhook host ${host} cannot be resolved: ${(e as Error).message}`);
     }
-    const refused = addresses.map((a) => this.refusal(a)).find(Boolean);
-    if (refused) throw new DomainError('BAD_INPUT', `the webhook host ${host}: ${refused}`);
+    // Which internal address a name has is not told (that would answer DNS questions about the LAN).
+    if (addresses.some((a) => this.refusal(a))) {
+      throw new DomainError('BAD_INPUT', `the webhook host ${host} resolves to a loopback, private or reserved address (allow its network with HAZLEDGER_WEBHOOK_ALLOW)`);
+    }
   }
 
   /**
@@ -65,8 +72,9 @@ export class WebhookTargets {
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (err, found: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
-      const refused = found.map((a) => this.refusal(a.address)).find(Boolean);
-      if (refused) return callback(new WebhookTargetError(`refused: ${hostname} resolves to ${refused}`), '', 0);
+      if (found.some((a) => this.refusal(a.address))) {
+        return callback(new WebhookTargetError(`refused: ${hostname} resolves to a loopback, private or reserved address (allow its network with HAZLEDGER_WEBHOOK_ALLOW)`), '', 0);
+      }
       if ((options as LookupOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, found);
       callback(null, found[0].address, found[0].family);
     });
@@ -82,6 +90,15 @@ export function parseCidr(cidr: string): [string, number] {
     throw new Error(`HAZLEDGER_WEBHOOK_ALLOW: ${JSON.stringify(cidr)} is not a network like 10.20.0.0/16 or fd00::/8`);
   }
   return [net, prefix];
+}
+
+/** How long a subscription waits for its host to resolve. */
+const LOOKUP_MS = 5000;
+
+function withinTime<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const resolveAll = (host: string) =>

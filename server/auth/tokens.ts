@@ -56,22 +56,23 @@ export class Tokens {
     return createHmac('sha256', this.secret).update(token).digest();
   }
 
-  /** A new pair for a person who may log in; the access token carries their session version. */
-  async issue(actor: Actor): Promise<TokenPair> {
-    const [login] = await this.sql.query<{ session_version: number }>('SELECT session_version FROM credentials WHERE person_id = $1', [actor.personId]);
-    if (!login) throw new AuthError('that person can no longer log in');
-    const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role, sv: login.session_version })
+  /**
+   * A new pair for a person, under the session version their login had when it was checked
+   * (read with the password, or with the refresh token): if that has moved on meanwhile (a new
+   * password, the login taken away), both tokens are refused from the start.
+   */
+  async issue(actor: Actor, sessionVersion: number): Promise<TokenPair> {
+    const accessToken = await new SignJWT({ org: actor.orgId, role: actor.role, sv: sessionVersion })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(actor.personId)
       .setIssuedAt()
       .setExpirationTime(`${this.ttl.access}s`)
       .sign(this.secret);
     const refreshToken = randomBytes(32).toString('base64url');
-    await this.sql.query("INSERT INTO refresh_tokens (token_hash, person_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))", [
-      this.hashToken(refreshToken),
-      actor.personId,
-      this.ttl.refresh,
-    ]);
+    await this.sql.query(
+      'INSERT INTO refresh_tokens (token_hash, person_id, expires_at, session_version) VALUES ($1, $2, now() + make_interval(secs => $3), $4)',
+      [this.hashToken(refreshToken), actor.personId, this.ttl.refresh, sessionVersion],
+    );
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.ttl.access };
   }
 
@@ -88,8 +89,8 @@ export class Tokens {
     // Once per token (then remembered): a token from before the password changed, or of a login
     // taken away, is refused.
     const ended = this.ended.get(payload.sub!);
-    const [login] = await this.sql.query<{ session_version: number }>('SELECT session_version FROM credentials WHERE person_id = $1', [payload.sub]);
-    if (!login || login.session_version !== payload.sv) throw new AuthError('this session has ended (the password was changed or the login taken away): log in again');
+    const [login] = await this.sql.query<{ session_version: unknown }>('SELECT session_version FROM credentials WHERE person_id = $1', [payload.sub]);
+    if (!login || Number(login.session_version) !== payload.sv) throw new AuthError('this session has ended (the password was changed or the login taken away): log in again');
     const actor: Actor = { personId: payload.sub!, orgId: payload.org as string, role: payload.role as Role };
     if (this.ended.get(actor.personId) === ended) this.remember(token, actor, payload.exp!);
     return actor;
@@ -120,40 +121,52 @@ export class Tokens {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const hash = this.hashToken(refreshToken);
-    const rows = await this.sql.query<{ person_id: string }>(
-      'UPDATE refresh_tokens SET revoked_at = now(), rotated_at = now() WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING person_id',
+    // Spent in the statement that finds it good: unrevoked, unexpired, and of the login's
+    // current session version (a person whose login was taken away has none).
+    const rows = await this.sql.query<{ person_id: string; session_version: unknown }>(
+      `UPDATE refresh_tokens r SET revoked_at = now(), rotated_at = now() FROM credentials c
+        WHERE r.token_hash = $1 AND r.revoked_at IS NULL AND r.expires_at > now() AND c.person_id = r.person_id AND c.session_version = r.session_version
+        RETURNING r.person_id, c.session_version`,
       [hash],
     );
     if (!rows[0]) {
-      const [spent] = await this.sql.query<{ person_id: string }>('SELECT person_id FROM refresh_tokens WHERE token_hash = $1 AND rotated_at IS NOT NULL AND expires_at > now()', [hash]);
+      const [spent] = await this.sql.query<{ person_id: string }>(
+        `SELECT r.person_id FROM refresh_tokens r JOIN credentials c ON c.person_id = r.person_id
+          WHERE r.token_hash = $1 AND r.rotated_at IS NOT NULL AND r.expires_at > now() AND c.session_version = r.session_version`,
+        [hash],
+      );
       if (spent) {
         await this.endSessions(spent.person_id);
         throw new AuthError('the refresh token was already used: every session of this login has been ended, log in again');
       }
-      throw new AuthError('the refresh token is unknown, used or expired');
+      throw new AuthError('the refresh token is unknown, used or expired, or the login was changed or taken away');
     }
-    // A person whose login was taken away (credentials removed) gets no new tokens either.
-    const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>(
-      'SELECT p.id, p.org_id, p.role FROM people p JOIN credentials c ON c.person_id = p.id WHERE p.id = $1',
-      [rows[0].person_id],
-    );
+    const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>('SELECT id, org_id, role FROM people WHERE id = $1', [rows[0].person_id]);
     if (!p) throw new AuthError('that person can no longer log in');
-    return this.issue({ personId: p.id, orgId: p.org_id, role: p.role });
+    return this.issue({ personId: p.id, orgId: p.org_id, role: p.role }, Number(rows[0].session_version));
   }
 
   /**
    * End every session of a person: `change` (a new password, the login taken away) is written
-   * with their refresh tokens revoked and their session version moved on, so that access tokens
-   * issued before are refused; remembered ones are forgotten once it has committed.
+   * with their session version moved on, so that access and refresh tokens issued before are
+   * refused, and their refresh tokens revoked; remembered access tokens are forgotten once it has
+   * committed. Resolves to the new session version (undefined: no login any more).
    */
-  async endSessions(personId: string, change?: (tx: Sql) => Promise<unknown>): Promise<void> {
-    this.ended.set(personId, (this.ended.get(personId) ?? 0) + 1); // a check in flight now is not remembered
-    await this.sql.transaction(async (tx) => {
+  async endSessions(personId: string, change?: (tx: Sql) => Promise<unknown>): Promise<number | undefined> {
+    // A check in flight on either side of the commit is not remembered (verify compares these).
+    this.ended.set(personId, (this.ended.get(personId) ?? 0) + 1);
+    const version = await this.sql.transaction(async (tx) => {
       await change?.(tx);
-      await tx.query('UPDATE credentials SET session_version = session_version + 1 WHERE person_id = $1', [personId]);
+      const [row] = await tx.query<{ session_version: unknown }>(
+        "UPDATE credentials SET session_version = nextval('session_versions') WHERE person_id = $1 RETURNING session_version",
+        [personId],
+      );
       await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL', [personId]);
+      return row ? Number(row.session_version) : undefined;
     });
+    this.ended.set(personId, (this.ended.get(personId) ?? 0) + 1);
     for (const [token, v] of this.verified) if (v.actor.personId === personId) this.verified.delete(token);
+    return version;
   }
 
   /** How many times each person's sessions were ended in this process. */

@@ -54,15 +54,16 @@ export async function registerUnit(ctx: CustodyContext, actor: Actor, r: Registr
   mayRegister(actor.role);
   const waste = wasteCodeEntry(r.wasteCode);
   const at = r.at ?? now();
-  // Waste is registered once it exists: a generation day after the step's own (China time) is a
-  // typo, and would put a date no drum has yet into its HJ 1276 code. (An `at` that is no real
-  // time is refused with the step's other checks.)
-  if (!Number.isNaN(Date.parse(at)) && r.generationDate > cstDate(at)) {
-    throw new DomainError('BAD_INPUT', `generationDate ${r.generationDate} is after the day of the registration (${cstDate(at)}, China Standard Time)`);
-  }
   const claimData = { siteId: r.siteId, wasteCode: r.wasteCode, name: r.name, hazards: r.hazards, physicalForm: r.physicalForm, containerType: r.containerType, volumeL: r.volumeL, components: r.components, generationDate: r.generationDate, ...(r.epc ? { epc: r.epc } : {}) };
   const claim = { eventId: r.eventId, action: 'unit.register', subject: `site:${r.siteId}`, at, data: claimData };
   return runStep(ctx, actor, r, claim, async (tx, sig) => {
+    // Waste is registered once it exists: a generation day after the step's own (China time) is
+    // a typo, and would put a date no drum has yet into its HJ 1276 code. (Checked in the step,
+    // so that a retry of one taken before this check gets its first answer; an `at` that is no
+    // real time is refused with the step's other checks.)
+    if (!Number.isNaN(Date.parse(at)) && r.generationDate > cstDate(at)) {
+      throw new DomainError('BAD_INPUT', `generationDate ${r.generationDate} is after the day of the registration (${cstDate(at)}, China Standard Time)`);
+    }
     // The site (one of the producer's own) and the day's next HJ 1276 sequence number, in one
     // round trip. An unknown site allocates nothing; a later refusal rolls the number back.
     const day = r.generationDate.replace(/-/g, '');

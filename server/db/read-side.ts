@@ -1,7 +1,7 @@
 // The read side: tables derived from the log (rebuilt by `hazledger rebuild`, checked by
 // `hazledger verify`), plus accounts, which hold secrets and are never sealed.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, numeric, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea } from '../../ledger/store/schema.js';
 
 export const organisations = pgTable('organisations', {
@@ -55,9 +55,15 @@ export const credentials = pgTable('credentials', {
   personId: text('person_id').primaryKey(),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
-  /** Raised when the password changes or is reset: access tokens carry it, and older ones are refused. */
-  sessionVersion: integer('session_version').notNull().default(0),
+  /**
+   * Moved on (from a sequence: never reused, not even by a login taken away and given again)
+   * when the password changes or the login is reset: access and refresh tokens carry the version
+   * they were issued under, and are refused once it has moved on.
+   */
+  sessionVersion: bigint('session_version', { mode: 'number' }).notNull().default(sql`nextval('session_versions')`),
 });
+
+export const sessionVersions = pgSequence('session_versions');
 
 export const refreshTokens = pgTable('refresh_tokens', {
   tokenHash: bytea('token_hash').primaryKey(),
@@ -66,6 +72,8 @@ export const refreshTokens = pgTable('refresh_tokens', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   /** Set when the token was spent on a refresh (not revoked otherwise): used again, it was stolen. */
   rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+  /** The login's session version it was issued under: refused once that has moved on. */
+  sessionVersion: bigint('session_version', { mode: 'number' }).notNull().default(0),
 });
 
 export const units = pgTable(

@@ -11,7 +11,7 @@ import { Problem as ProblemError } from '../problem.js';
 import { Jws, problems, Strict, Jwk, TokenPair } from './schemas.js';
 
 // A fixed hash to compare against when the user does not exist, so timing does not tell.
-const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+export const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
   const { tokens, custody } = deps;
@@ -25,13 +25,15 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
     },
   }, async (req) => {
     const { username, password } = req.body as { username: string; password: string };
-    const [row] = await custody.sql.query<{ person_id: string; password_hash: string; org_id: string; role: string }>(
-      'SELECT c.person_id, c.password_hash, p.org_id, p.role FROM credentials c JOIN people p ON p.id = c.person_id WHERE c.username = $1',
+    // The session version read with the password: a reset committed while this login is checked
+    // leaves it tokens that are refused from the start.
+    const [row] = await custody.sql.query<{ person_id: string; password_hash: string; org_id: string; role: string; session_version: unknown }>(
+      'SELECT c.person_id, c.password_hash, c.session_version, p.org_id, p.role FROM credentials c JOIN people p ON p.id = c.person_id WHERE c.username = $1',
       [username],
     );
     const ok = await checkPassword(password, row?.password_hash ?? NOBODY);
     if (!row || !ok) throw unauthorised('wrong username or password');
-    return tokens.issue({ personId: row.person_id, orgId: row.org_id, role: row.role as never });
+    return tokens.issue({ personId: row.person_id, orgId: row.org_id, role: row.role as never }, Number(row.session_version));
   });
 
   app.post('/api/auth/refresh', {
@@ -84,12 +86,13 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
       security: [{ bearer: [] }],
       description: 'Enrol the public key your steps will be signed with (sealed as a registry change). Takes your password and `proof`: a compact JWS by the new key over the RFC 8785 form of {"action":"key.enrol","person":"<your id>"}.',
       body: Type.Object({ jwk: Jwk, password: Type.String({ minLength: 1, maxLength: 200 }), proof: Jws }, Strict),
-      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401, 422) },
+      response: { 200: Type.Object({ index: Type.Integer() }, Strict), ...problems(400, 401, 403, 422) },
     },
   }, async (req) => {
     const { jwk, password, proof } = req.body as { jwk: JWK; password: string; proof: string };
     const [cred] = await custody.sql.query<{ password_hash: string }>('SELECT password_hash FROM credentials WHERE person_id = $1', [req.actor!.personId]);
-    if (!(await checkPassword(password, cred?.password_hash ?? NOBODY))) throw unauthorised('enrolling a key takes your password');
+    // 403, not 401: the caller's token is good (a 401 would have the web app refresh it and ask again).
+    if (!(await checkPassword(password, cred?.password_hash ?? NOBODY))) throw new ProblemError(403, 'WRONG_PASSWORD', 'Wrong password', 'enrolling a key takes your password');
     return enrollKey(custody, req.actor!, jwk, proof);
   });
 }

@@ -7,7 +7,9 @@ import { checkPassword, hashPassword, weakPassword } from '../auth/passwords.js'
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
+import type { Role } from '../custody/unit-lifecycle.js';
 import { Problem } from '../problem.js';
+import { NOBODY } from './auth.js';
 import { problems, Strict, TokenPair } from './schemas.js';
 
 const Password = Type.String({ minLength: 1, maxLength: 200 });
@@ -32,20 +34,26 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
       security: [{ bearer: [] }],
       description: 'Change your password. Every other session of yours ends (other devices log in again); this one continues with the new token pair returned.',
       body: Type.Object({ currentPassword: Password, newPassword: Password }, Strict),
-      response: { 200: TokenPair, ...problems(400, 401, 422) },
+      response: { 200: TokenPair, ...problems(400, 401, 403, 409, 422) },
     },
   }, async (req) => {
     const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
-    const actor = req.actor!;
-    const [login] = await custody.sql.query<{ username: string; password_hash: string }>('SELECT username, password_hash FROM credentials WHERE person_id = $1', [actor.personId]);
-    if (!login || !(await checkPassword(currentPassword, login.password_hash))) {
-      throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'the current password is wrong');
-    }
+    const { personId } = req.actor!;
+    const [login] = await custody.sql.query<{ username: string; password_hash: string; org_id: string; role: Role }>(
+      'SELECT c.username, c.password_hash, p.org_id, p.role FROM credentials c JOIN people p ON p.id = c.person_id WHERE c.person_id = $1',
+      [personId],
+    );
+    // 403, not 401: the caller's token is good (a 401 would have the web app refresh it and ask again).
+    if (!(await checkPassword(currentPassword, login?.password_hash ?? NOBODY)) || !login) throw new Problem(403, 'WRONG_PASSWORD', 'Wrong password', 'the current password is wrong');
     refuseWeak(newPassword, login.username);
     if (await checkPassword(newPassword, login.password_hash)) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', 'the new password is the current one');
     const hash = await hashPassword(newPassword);
-    await tokens.endSessions(actor.personId, (tx) => tx.query('UPDATE credentials SET password_hash = $2 WHERE person_id = $1', [actor.personId, hash]));
-    return tokens.issue(actor);
+    // Only over the password just checked: an admin's reset meanwhile is not undone.
+    const version = await tokens.endSessions(personId, async (tx) => {
+      const changed = await tx.query('UPDATE credentials SET password_hash = $2 WHERE person_id = $1 AND password_hash = $3 RETURNING 1', [personId, hash, login.password_hash]);
+      if (changed.length === 0) throw new Problem(409, 'LOGIN_CHANGED', 'Login changed', 'your login was changed or taken away meanwhile: log in again');
+    });
+    return tokens.issue({ personId, orgId: login.org_id, role: login.role }, version!);
   });
 
   app.get('/api/people', {

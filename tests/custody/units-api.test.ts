@@ -185,7 +185,7 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     const first = await c2.request('POST', '/api/units', oldSigned);
     expect(first.statusCode, first.body).toBe(201);
     // Without the password, or without proof of holding the key, nothing is enrolled.
-    expect((await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'wrong', proof: await proofBy(priv) })).statusCode).toBe(401);
+    expect((await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'wrong', proof: await proofBy(priv) })).statusCode).toBe(403);
     const noProof = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(demoPrivateJwk(personOf('producer2').id)) });
     expect(noProof.statusCode).toBe(422);
     const put = await c2.request('PUT', '/api/me/key', { jwk: jwkPub, password: 'producer2-demo', proof: await proofBy(priv) });

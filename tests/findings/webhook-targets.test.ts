@@ -49,6 +49,13 @@ describe('a webhook delivery', () => {
     server = createServer((req, res) => {
       got++;
       req.resume();
+      if (req.url === '/trickle') {
+        // A status line, then one header a byte every 200 ms: never silent for long, never done.
+        res.socket!.write('HTTP/1.1 200 OK\r\nX-Drip: ');
+        const drip = setInterval(() => res.socket!.write('a'), 200);
+        setTimeout(() => (clearInterval(drip), res.socket!.destroy()), 1500);
+        return;
+      }
       req.on('end', () => res.writeHead(204).end());
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -63,6 +70,19 @@ describe('a webhook delivery', () => {
     expect(await post(`http://127.0.0.1:${port}/ok`, loopback)).toBe(204);
     expect(await post(`http://localhost:${port}/ok`, loopback)).toBe(204);
     expect(got).toBe(2);
+  });
+
+  it('gives up a receiver that answers too slowly, however steadily it trickles', async () => {
+    const started = Date.now();
+    await expect(postWebhook(new URL(`http://127.0.0.1:${port}/trickle`), '{}', {}, 500, new WebhookTargets(['127.0.0.1']))).rejects.toThrow(/no answer within 500 ms/);
+    expect(Date.now() - started).toBeLessThan(1200);
+  });
+
+  it('does not say which internal address a name has', async () => {
+    const refused = await new WebhookTargets().check(new URL('http://localhost/hook')).catch((e: Error) => e.message);
+    expect(refused).toMatch(/localhost resolves to a loopback/);
+    expect(refused).not.toMatch(/127\.0\.0\.1|::1/);
+    await expect(post(`http://localhost:${port}/ok`, new WebhookTargets())).rejects.toThrow(/^refused: localhost resolves to a loopback[^0-9]*$/);
   });
 
   it('never connects to a refused one, named or not', async () => {

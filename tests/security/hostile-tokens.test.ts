@@ -37,6 +37,9 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
   let producer: Client;
   let real = '';
   let forged: Record<string, string> = {};
+  /** A login's current session version, which tokens are issued under. */
+  const versionOf = async (personId: string) =>
+    Number((await opened.ctx.db.sql.query<{ session_version: unknown }>('SELECT session_version FROM credentials WHERE person_id = $1', [personId]))[0].session_version);
 
   beforeAll(async () => {
     opened = await openTestApp(driver);
@@ -98,7 +101,7 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
     const actor = { personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer' as const };
     const before = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('the-old-secret-0123456789abcdef'), ttl);
     const after = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('the-new-secret-0123456789abcdef'), ttl);
-    const pair = await before.issue(actor);
+    const pair = await before.issue(actor, await versionOf(actor.personId));
     await expect(after.refresh(pair.refreshToken)).rejects.toBeInstanceOf(AuthError);
     await expect(after.verify(pair.accessToken)).rejects.toBeInstanceOf(AuthError);
     expect((await before.refresh(pair.refreshToken)).refreshToken).not.toBe(pair.refreshToken); // still good under the old one
@@ -108,11 +111,11 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
     const tokens = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('a-secret-for-this-case-0123456789'), { access: 60, refresh: 600 });
     const person = personOf('driver2').id;
     const actor = { personId: person, orgId: 'org-taihang', role: 'driver' as const };
-    const [pair, other] = [await tokens.issue(actor), await tokens.issue(actor)];
+    const [pair, other] = [await tokens.issue(actor, await versionOf(person)), await tokens.issue(actor, await versionOf(person))];
     expect((await tokens.refresh(other.refreshToken)).accessToken).toBeTruthy(); // while the login exists
     const [login] = await opened.ctx.db.sql.query<Record<string, unknown>>('DELETE FROM credentials WHERE person_id = $1 RETURNING *', [person]);
     try {
-      await expect(tokens.refresh(pair.refreshToken)).rejects.toThrow(/can no longer log in/);
+      await expect(tokens.refresh(pair.refreshToken)).rejects.toThrow(/taken away/);
     } finally {
       await opened.ctx.db.sql.query('INSERT INTO credentials (person_id, username, password_hash) VALUES ($1, $2, $3)', [login.person_id, login.username, login.password_hash]);
     }
@@ -121,7 +124,7 @@ describe.each(DRIVERS)('hostile access tokens, on %s', (driver) => {
   it('refuses a token once it expires, though it was checked (and remembered) while it was good', async () => {
     const tokens = new Tokens(opened.ctx.db.sql, new TextEncoder().encode('a-secret-for-this-case-0123456789'), { access: 60, refresh: 600 });
     const actor = { personId: personOf('producer').id, orgId: 'org-hengkang', role: 'producer' as const };
-    const { accessToken } = await tokens.issue(actor);
+    const { accessToken } = await tokens.issue(actor, await versionOf(actor.personId));
     expect(await tokens.verify(accessToken)).toEqual(actor);
     expect(await tokens.verify(accessToken)).toEqual(actor);
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });

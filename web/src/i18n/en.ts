@@ -203,6 +203,8 @@ export const en: Record<MessageKey, string> = {
   'err.title': 'Not done',
   'err.NETWORK': 'Cannot reach the server: check the network and try again.',
   'err.UNAUTHENTICATED': 'Wrong username or password, or your session has ended.',
+  'err.WRONG_PASSWORD': 'The current password is wrong.',
+  'err.LOGIN_CHANGED': 'Your login was changed or removed meanwhile: log in again.',
   'err.WEAK_PASSWORD': 'The new password does not meet the rules.',
   'err.USERNAME_TAKEN': 'That username is someone else\'s.',
   'err.OWN_LOGIN': 'You cannot remove your own login.',

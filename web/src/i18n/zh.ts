@@ -197,6 +197,8 @@ const common = {
   'err.title': '操作未完成',
   'err.NETWORK': '无法连接服务器，请检查网络后重试。',
   'err.UNAUTHENTICATED': '用户名或密码错误，或登录已失效。',
+  'err.WRONG_PASSWORD': '当前密码不正确。',
+  'err.LOGIN_CHANGED': '账号已被修改或停用，请重新登录。',
   'err.WEAK_PASSWORD': '新密码不符合要求。',
   'err.USERNAME_TAKEN': '该用户名已被他人使用。',
   'err.OWN_LOGIN': '不能删除自己的登录账号。',
