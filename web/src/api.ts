@@ -1,6 +1,6 @@
 // The API client: bearer tokens refreshed before they expire (and once more on a 401), errors as
 // ApiError carrying the server's RFC 9457 problem (code, title, detail), one function per call.
-import { endSession, getSession, sessionFrom, setSession, type Session, type TokenPair } from './session.ts';
+import { announceRotation, endSession, getSession, inTurn, sessionFrom, setSession, type Session, type TokenPair } from './session.ts';
 import type {
   HistoryEntry, Leg, Manifest, ManifestStep, Me, Organisation, Registration, Site, Unit, UnitStep, Vehicle, WasteCode,
 } from './types.ts';
@@ -69,11 +69,18 @@ export function logout(): void {
   endSession('logout');
 }
 
-// Refresh tokens are single-use: concurrent callers share one refresh.
+// Refresh tokens are single-use: concurrent callers share one refresh, and tabs take turns
+// (session.ts: a duplicated tab holds the same token).
 let refreshing: Promise<Session> | null = null;
 
 function refresh(s: Session): Promise<Session> {
-  refreshing ??= tokens('/api/auth/refresh', { refreshToken: s.refreshToken })
+  refreshing ??= inTurn(async () => {
+    const held = getSession();
+    if (held && held.refreshToken !== s.refreshToken) return held; // another tab refreshed it for us meanwhile
+    const next = await tokens('/api/auth/refresh', { refreshToken: s.refreshToken });
+    announceRotation(s.refreshToken, next);
+    return next;
+  })
     .catch((e: unknown) => {
       if (e instanceof ApiError && e.status === 401) endSession('expired');
       throw e;

@@ -86,3 +86,30 @@ export function onSession(fn: (s: Session | null) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
+
+// A tab the browser duplicates starts with a copy of this tab's sessionStorage, so two tabs hold
+// one refresh token, which is good for one refresh: presented again, the server takes it for a
+// stolen copy and ends every session of the login. So refreshes take turns across tabs (a Web
+// Lock), and a tab that refreshed tells the others which token it spent and the pair it got: a
+// tab holding the spent token takes the new pair instead.
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hazledger.session') : null;
+channel?.addEventListener('message', (e: MessageEvent<{ spent?: string; next?: Session }>) => {
+  const { spent, next } = e.data ?? {};
+  if (current && next && spent && current.refreshToken === spent) setSession(next);
+});
+
+/** Tell the other tabs that `spent` was refreshed into `next`. */
+export function announceRotation(spent: string, next: Session): void {
+  channel?.postMessage({ spent, next });
+}
+
+/** Run `fn` while no other tab of this origin runs one (where the browser has Web Locks). */
+export async function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (navigator as Navigator & { locks?: { request(name: string, cb: () => Promise<T>): Promise<T> } }).locks;
+  if (!locks) return fn();
+  return locks.request('hazledger.refresh', async () => {
+    // A rotation another tab announced just before it let go is delivered first.
+    await new Promise((r) => setTimeout(r, 20));
+    return fn();
+  });
+}
