@@ -1,4 +1,4 @@
-// `hazledger <command>`: start, verify, help.
+// `hazledger <command>`: start, verify, rebuild, login and the rest (USAGE).
 import { loadConfig, loadWitnessConfig } from './config.js';
 
 const USAGE = `usage: hazledger <command>
@@ -12,6 +12,8 @@ const USAGE = `usage: hazledger <command>
                    run a site's device gateway (signed readings, on-disk outbox, forwarded to the server)
   simulate [--manifests N] [--units-per-manifest M] [--speed X] [--seed S] [--fault F,…] …
                    run a day of the pilot park against a running server through emulated devices
+  login USERNAME [--person ID]
+                   set a login's password, read from standard input (the way back in when no admin can log in)
   witness          run a C2SP tlog-witness (HAZLEDGER_WITNESS_DIR, HAZLEDGER_WITNESS_PORT, HAZLEDGER_WITNESS_LOGS…)
   export <ledger-entries|management-ledger|epcis> [--producer ORG] [--from DATE --to DATE] [--format F] --out FILE
                    stream an export into FILE with progress on stderr (\`hazledger export --help\`)
@@ -55,6 +57,10 @@ export async function run(argv: string[]): Promise<number> {
           return 0;
         }
         return await exportCommand(loadConfig(), argv.slice(1));
+      }
+      case 'login': {
+        const { loginCommand, readPassword } = await import('./login-command.js');
+        return await loginCommand(loadConfig(), argv.slice(1), await readPassword());
       }
       case 'witness': {
         const { witnessCommand } = await import('./witness/main.js');

@@ -3,7 +3,8 @@
 // (refresh tokens revoked, older access tokens refused). Logins are never sealed into the log.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { checkPassword, hashPassword, weakPassword } from '../auth/passwords.js';
+import { giveLogin, personExists, refuseWeak } from '../auth/logins.js';
+import { checkPassword, hashPassword } from '../auth/passwords.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
@@ -22,11 +23,6 @@ const Person = Type.Object(
 export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
   const { tokens, custody } = deps;
   const admins = guard(tokens, ['admin']);
-  const refuseWeak = (password: string, username: string) => {
-    const why = weakPassword(password, username);
-    if (why) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', why);
-  };
-
   app.put('/api/me/password', {
     onRequest: guard(tokens, ALL_ROLES),
     schema: {
@@ -77,23 +73,7 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
   }, async (req) => {
     const { id } = req.params as { id: string };
     const { username, password } = req.body as { username: string; password: string };
-    await personExists(custody, id);
-    refuseWeak(password, username);
-    const [holder] = await custody.sql.query<{ person_id: string }>('SELECT person_id FROM credentials WHERE username = $1', [username]);
-    if (holder && holder.person_id !== id) throw new Problem(409, 'USERNAME_TAKEN', 'Username taken', `username ${username} is another person's`);
-    const hash = await hashPassword(password);
-    try {
-      await tokens.endSessions(id, (tx) =>
-        tx.query(
-          `INSERT INTO credentials (person_id, username, password_hash) VALUES ($1, $2, $3)
-           ON CONFLICT (person_id) DO UPDATE SET username = EXCLUDED.username, password_hash = EXCLUDED.password_hash`,
-          [id, username, hash],
-        ));
-    } catch (e) {
-      // Taken by someone else between the check and the write.
-      if ((e as { code?: string }).code === '23505') throw new Problem(409, 'USERNAME_TAKEN', 'Username taken', `username ${username} is another person's`);
-      throw e;
-    }
+    await giveLogin(custody.sql, tokens, id, username, password);
     return { personId: id, username };
   });
 
@@ -109,7 +89,7 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
     if (id === req.actor!.personId) throw new Problem(409, 'OWN_LOGIN', 'Own login', 'an admin cannot take away their own login (another admin can)');
-    await personExists(custody, id);
+    await personExists(custody.sql, id);
     let removed = 0;
     await tokens.endSessions(id, async (tx) => {
       removed = (await tx.query('DELETE FROM credentials WHERE person_id = $1 RETURNING 1', [id])).length;
@@ -117,9 +97,4 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
     if (removed === 0) throw new Problem(404, 'NOT_FOUND', 'Not found', `person ${id} has no login`);
     return reply.code(204).send();
   });
-}
-
-async function personExists(custody: CustodyContext, id: string): Promise<void> {
-  const [p] = await custody.sql.query('SELECT 1 FROM people WHERE id = $1', [id]);
-  if (!p) throw new Problem(404, 'NOT_FOUND', 'Not found', `no person ${id} in the registry`);
 }
