@@ -26,14 +26,18 @@ export const unitEvidence = (sql: Sql, reader: LedgerReader, vkey: string, unitI
   bundle(sql, reader, vkey, { kind: 'unit', id: unitId }, 'unit_id = $1', [unitId]);
 
 /**
- * A manifest's chain and its units' chains up to the manifest's last entry, each entry proven
- * against one checkpoint. Each unit chain is whole from its registration (its provenance, the
- * trips before this one included) but stops there: where a unit went after this manifest (an
- * onward trip, another operator's treatment) is not this manifest's parties' to see.
+ * A manifest's chain and each of its units' chains up to that unit's last entry under this
+ * manifest (a unit never picked up: up to the manifest's first entry), each entry proven against
+ * one checkpoint. Each unit chain is whole from its registration (its provenance, the trips before
+ * this one included) but stops where the unit left this manifest: where it went next (an onward
+ * trip, another operator's treatment), though the manifest closes later, is not this trip's
+ * parties' to see.
  */
 export const manifestEvidence = (sql: Sql, reader: LedgerReader, vkey: string, manifestId: string, unitIds: string[]) =>
   bundle(
     sql, reader, vkey, { kind: 'manifest', id: manifestId },
-    'manifest_id = $1 OR (unit_id = ANY($2) AND idx <= (SELECT max(idx) FROM ledger_entries WHERE manifest_id = $1))',
+    `manifest_id = $1 OR (unit_id = ANY($2) AND idx <= COALESCE(
+       (SELECT max(m.idx) FROM ledger_entries m WHERE m.manifest_id = $1 AND m.unit_id = ledger_entries.unit_id),
+       (SELECT min(m.idx) FROM ledger_entries m WHERE m.manifest_id = $1)))`,
     [manifestId, unitIds],
   );

@@ -3,6 +3,7 @@
 // (frames, errors by kind, link state).
 import type { JWK } from 'jose';
 import { signedByDevice } from '../../devices/gateway/reading.js';
+import { isEntryTime } from '../../ledger/entry.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import { DomainError } from '../custody/errors.js';
 import type { Actor } from '../custody/context.js';
@@ -35,7 +36,14 @@ export async function reportedHealth(sql: Sql, deviceId: string, health: Record<
 
 /** How far ahead of the server's clock a gateway's report may be timed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 time whose date and clock exist (V8 reads 30 February as 2 March; PostgreSQL refuses it). */
+function isRealTime(s: string): boolean {
+  if (!isEntryTime(s)) return false;
+  const [y, mo, d, h, mi, se] = s.split(/[-T:.Z+]/).map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
+}
 
 /**
  * A gateway's health report for one device (`{health: {device, at, …counters}, jws}`), signed by
@@ -49,14 +57,14 @@ export async function takeHealthReport(sql: Sql, message: { health?: unknown; jw
   if (typeof health !== 'object' || health === null || Array.isArray(health)) throw bad('health must be an object');
   if (typeof health.device !== 'string' || health.device.length > 100) throw bad('health.device is required');
   if (typeof message.jws !== 'string' || message.jws.length > 20000) throw bad('it must be signed by the device (jws)');
-  const at = typeof health.at === 'string' && RFC3339.test(health.at) ? Date.parse(health.at) : NaN;
+  const at = typeof health.at === 'string' && isRealTime(health.at) ? Date.parse(health.at) : NaN;
   if (Number.isNaN(at)) throw bad('health.at must be RFC 3339');
   if (at > Date.now() + CLOCK_SKEW_MS) throw bad(`health.at ${health.at} is ahead of the server's clock`);
   const [device] = await sql.query<{ public_jwk: JWK | null }>('SELECT public_jwk FROM devices WHERE id = $1', [health.device]);
   if (!device) throw new DomainError('NOT_FOUND', `no device ${health.device} in the registry`);
   if (!device.public_jwk) throw new DomainError('KEY_NOT_ENROLLED', `device ${health.device} has no enrolled key`);
   if (!(await signedByDevice(health, message.jws, device.public_jwk))) throw new DomainError('SIGNATURE_INVALID', `the health report of ${health.device} is not signed by its enrolled key`);
-  if (!(await reportedHealth(sql, health.device, health))) throw bad(`a report of ${health.device} timed later than ${health.at} is already kept`);
+  if (!(await reportedHealth(sql, health.device, health))) throw bad(`a report of ${health.device} timed ${health.at} or later is already kept`);
 }
 
 /** The devices of the actor's organisation; an inspector's, those of its region; an admin's, all. */

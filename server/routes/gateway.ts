@@ -51,6 +51,8 @@ const MAX_WAITING = 1024;
 type Answer = Record<string, unknown> | undefined;
 
 export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyContext; tokens: Tokens }): void {
+  /** The health reports being taken, one after another (see parse). */
+  let healthInOrder: Promise<Answer> = Promise.resolve(undefined);
   /** One message: a health report (answered by nothing), a malformed message (refused), or a reading to take. */
   const parse = async (raw: unknown): Promise<{ answer: Answer } | { reading: Reading; jws: string }> => {
     let seq: unknown;
@@ -58,7 +60,9 @@ export function gatewayRoutes(app: FastifyInstance, deps: { custody: CustodyCont
     try {
       const parsed = (JSON.parse(String(raw)) ?? {}) as { reading?: { seq?: unknown; device?: unknown }; health?: { device?: unknown }; jws?: unknown; hello?: { devices?: unknown } }; // `null` is JSON too
       if (parsed.hello) return { answer: { hello: { lastSeq: await lastReadingSeqs(deps.custody.sql, helloDevices(parsed.hello.devices)) } } };
-      if (parsed.health !== undefined) return { answer: await healthAnswer(parsed) };
+      // Health reports are taken one after another, in the order they came (a batch's readings
+      // are parsed at once): an older report never overtakes a newer one.
+      if (parsed.health !== undefined) return { answer: await (healthInOrder = healthInOrder.catch(() => undefined).then(() => healthAnswer(parsed))) };
       seq = parsed.reading?.seq;
       device = parsed.reading?.device;
       return checkReading(parsed);

@@ -130,7 +130,7 @@ export function manifestRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
     onRequest: guard(tokens, ['producer', 'driver', 'operator', 'inspector', 'admin']),
     schema: {
       ...secured,
-      description: 'An evidence bundle: the manifest\'s chain and the whole chains of its units, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
+      description: 'An evidence bundle: the manifest\'s chain and its units\' chains from registration to where each left this manifest, exact bytes, each with an inclusion proof against one signed checkpoint, and the log key. Verify it offline with `hazledger verify-bundle`.',
       params: Params,
       response: problems(401, 403, 404),
     },

@@ -132,21 +132,46 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     // …and the producer may send it again, on a new manifest of its own.
     await signedManifest([ids[2]]);
 
-    // The refusing manifest's evidence holds its units' chains up to its own last entry: the
-    // carrier of that trip is not shown where a unit went after it (the onward trip, its treatment).
+  });
+
+  it("keeps each unit's chain in a manifest's evidence to where it left that manifest, though the manifest closes after the onward trip", async () => {
+    const p = as.get('producer')!;
+    const [kept, refused] = [(await p.register({ wasteCode: '900-401-06' })).unit.id, (await p.register({ wasteCode: '900-401-06' })).unit.id];
+    const first = await signedManifest([kept, refused]);
+    await step('driver', first, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [kept, refused] });
+    await step('operator', first, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await step('operator', first, 'receipt', {
+      decisions: [{ unitId: kept, accept: true, grossKg: '200', tareKg: '18' }, { unitId: refused, accept: false, reason: '桶体渗漏', discrepancy: 'quantity', grossKg: '120', tareKg: '18' }],
+    });
+    const next = (await step('operator', first, 'onward', { receiverOrgId: 'org-lvxun', legs: [leg('org-taihang')], plannedDate: '2026-12-03', unitIds: [refused] })).manifest.id;
+    await step('operator', next, 'signature', {});
+    await step('driver2', next, 'pickup', { vehiclePlate: plateOf('org-taihang'), scannedUnitIds: [refused] });
+    await step('operator2', next, 'arrival', { vehiclePlate: plateOf('org-taihang') });
+    await step('operator2', next, 'receipt', { decisions: [{ unitId: refused, accept: true, grossKg: '119', tareKg: '18' }] });
+    expect((await as.get('operator2')!.request('POST', `/api/units/${refused}/treatment`, { eventId: eventId(), method: 'D9' })).statusCode).toBe(201);
+    // Only now is the first manifest's last unit treated, which closes it.
+    expect((await as.get('operator')!.request('POST', `/api/units/${kept}/treatment`, { eventId: eventId(), method: 'D10' })).json()).toMatchObject({ manifestState: 'closed' });
+    const drafted = await signedManifest([(await p.register()).unit.id]); // never picked up
+
     type Bundle = { entries: { index: number; body: string }[] };
     const evidence = async (who: Who, m: string) => (await as.get(who)!.request('GET', `/api/manifests/${m}/evidence`)).json() as Bundle;
-    const bodies = (b: Bundle) => b.entries.map((e) => JSON.parse(Buffer.from(e.body, 'base64').toString('utf8')));
-    const first = await evidence('driver', id);
-    const lastOfFirst = Math.max(...first.entries.filter((_, i) => bodies(first)[i].manifest === id).map((e) => e.index));
-    expect(first.entries.every((e) => e.index <= lastOfFirst)).toBe(true);
-    expect(bodies(first).filter((e) => e.manifest === next.id || e.manifest === ret)).toEqual([]);
-    expect(bodies(first).some((e) => e.type === 'unit.disposed' && e.unit === ids[1])).toBe(false);
-    expect(verifyEvidence(first as never, ctx.key.vkey).breaks).toEqual([]);
-    // The onward manifest's evidence starts each unit's chain at its registration, the trips before included.
-    const onwardBundle = bodies(await evidence('operator2', next.id));
-    expect(onwardBundle.find((e) => e.unit === ids[1])).toMatchObject({ type: 'unit.registered' });
-    expect(onwardBundle.some((e) => e.type === 'unit.disposed' && e.unit === ids[1])).toBe(true);
+    const bodies = (b: Bundle) => b.entries.map((e) => JSON.parse(Buffer.from(e.body, 'base64').toString('utf8')) as { type: string; unit?: string; manifest?: string; by: { org: string } });
+    const carried = await evidence('driver', first);
+    const seen = bodies(carried);
+    expect(seen.filter((e) => e.manifest === next)).toEqual([]); // nothing of the onward trip…
+    expect(seen.filter((e) => e.by.org === 'org-lvxun' || e.by.org === 'org-taihang')).toEqual([]); // …nor of its parties
+    expect(seen.filter((e) => e.type === 'unit.disposed').map((e) => e.unit)).toEqual([kept]);
+    expect(seen.find((e) => e.unit === refused)).toMatchObject({ type: 'unit.registered' });
+    expect(seen.at(-1)).toMatchObject({ type: 'manifest.closed', manifest: first });
+    expect(verifyEvidence(carried as never, ctx.key.vkey).breaks).toEqual([]);
+    // The onward manifest's evidence starts the unit's chain at its registration, the first trip included.
+    const onward = bodies(await evidence('operator2', next)).filter((e) => e.unit === refused);
+    expect(onward[0]).toMatchObject({ type: 'unit.registered' });
+    expect(onward.some((e) => e.manifest === first)).toBe(true);
+    expect(onward.at(-1)).toMatchObject({ type: 'unit.disposed', manifest: next });
+    // A manifest not yet picked up: its unit's chain up to the manifest's start.
+    const draft = bodies(await evidence('producer', drafted));
+    expect(draft.map((e) => e.type)).toEqual(['unit.registered', 'manifest.created', 'manifest.signed']);
   });
 
   it('applies a correction only once every party it touches approves; a rejection leaves the version as it was', async () => {

@@ -328,14 +328,16 @@ describe.each(DRIVERS)('the device gateway on %s', (driver) => {
     ws.send(await signed(latest));
     ws.send(await signed({ device, at: at(-3_600_000), frames: 4 })); // an older report, sent again
     ws.send(await signed({ device: 'dev-nowhere', at: at(0), frames: 6 }, 'device:dev-nowhere'));
+    ws.send(await signed({ device, at: '2026-02-30T08:00:00Z', frames: 7 })); // no such day
     ws.send(JSON.stringify({ hello: { devices: [device] } })); // answered after all of the above
     await until(() => answers.some((a) => a.hello));
     ws.close();
     expect(answers.slice(0, -1).map((a) => [a.health, a.status, a.code])).toEqual([
       [device, 'refused', 'BAD_INPUT'], [device, 'refused', 'SIGNATURE_INVALID'], [device, 'refused', 'BAD_INPUT'],
-      [device, 'refused', 'BAD_INPUT'], ['dev-nowhere', 'refused', 'NOT_FOUND'],
+      [device, 'refused', 'BAD_INPUT'], ['dev-nowhere', 'refused', 'NOT_FOUND'], [device, 'refused', 'BAD_INPUT'],
     ]);
-    expect(answers[3].detail).toMatch(/timed later/);
+    expect(answers[3].detail).toMatch(/or later is already kept/);
+    expect(answers[5].detail).toMatch(/RFC 3339/);
     const health = ((await producer.request('GET', '/api/devices')).json().devices as { id: string; gateway: { health: unknown } }[]).find((d) => d.id === device)!.gateway.health;
     expect(health).toEqual(latest);
   });
