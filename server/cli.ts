@@ -59,7 +59,11 @@ export async function run(argv: string[]): Promise<number> {
         return await exportCommand(loadConfig(), argv.slice(1));
       }
       case 'login': {
-        const { loginCommand, readPassword } = await import('./login-command.js');
+        const { LOGIN_USAGE, loginArgs, loginCommand, readPassword } = await import('./login-command.js');
+        if (!loginArgs(argv.slice(1))) {
+          console.error(LOGIN_USAGE); // before reading standard input, which would wait for it
+          return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+        }
         return await loginCommand(loadConfig(), argv.slice(1), await readPassword());
       }
       case 'witness': {

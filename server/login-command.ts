@@ -12,14 +12,22 @@ import { Problem } from './problem.js';
 
 export const LOGIN_USAGE = 'usage: echo NEW-PASSWORD | hazledger login USERNAME [--person PERSON-ID]';
 
-export async function loginCommand(config: Config, args: string[], password: string): Promise<number> {
+/** USERNAME and --person ID from the arguments, or undefined when they are not that. */
+export function loginArgs(args: string[]): { username: string; person?: string } | undefined {
   const [username, ...rest] = args;
   const at = rest.indexOf('--person');
-  const personArg = at >= 0 ? rest[at + 1] : undefined;
-  if (!username || username.startsWith('--') || (at >= 0 && !personArg) || rest.length !== (at >= 0 ? 2 : 0)) {
+  const person = at >= 0 ? rest[at + 1] : undefined;
+  if (!username || username.startsWith('-') || (at >= 0 && (!person || person.startsWith('-'))) || rest.length !== (at >= 0 ? 2 : 0)) return undefined;
+  return { username, person };
+}
+
+export async function loginCommand(config: Config, args: string[], password: string): Promise<number> {
+  const parsed = loginArgs(args);
+  if (!parsed) {
     console.error(LOGIN_USAGE);
     return 2;
   }
+  const { username, person: personArg } = parsed;
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     let person = personArg;
@@ -46,8 +54,12 @@ export async function loginCommand(config: Config, args: string[], password: str
   }
 }
 
-/** The first line of standard input. */
+/**
+ * The first line of standard input, which must be a pipe or a file: typed at a terminal the
+ * password would be echoed (and kept in the shell's history if given as an argument).
+ */
 export async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) throw new Error(`pipe the new password in: ${LOGIN_USAGE}`);
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];

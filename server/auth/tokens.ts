@@ -33,6 +33,12 @@ export function loadJwtSecret(dataDir: string, configured?: string): Uint8Array 
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }
 
+/**
+ * A spent refresh token presented again within this many seconds is only refused; later, every
+ * session of its login ends. (A thief gets no tokens either way; within the grace the alarm is not raised.)
+ */
+const REUSE_GRACE_SECONDS = 30;
+
 /** How many checked access tokens are remembered (one a signed-in device or browser tab). */
 const VERIFIED_TOKENS = 10_000;
 
@@ -115,9 +121,9 @@ export class Tokens {
 
   /**
    * Use a refresh token once: it is revoked and a new pair is issued with the person's current
-   * role, while they may still log in. A token already spent on a refresh, presented again, means
-   * two holders (one of them a thief, RFC 9700 §4.14.2): every session of that login is ended. (A
-   * token revoked otherwise, by logging out or a new password, is only refused.)
+   * role, while they may still log in. A token already spent on a refresh, presented again after
+   * the grace, means two holders (one of them a thief, RFC 9700 §4.14.2): every session of that
+   * login is ended. (A token revoked otherwise, by logging out or a new password, is only refused.)
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const hash = this.hashToken(refreshToken);
@@ -130,11 +136,14 @@ export class Tokens {
       [hash],
     );
     if (!rows[0]) {
-      const [spent] = await this.sql.query<{ person_id: string }>(
-        `SELECT r.person_id FROM refresh_tokens r JOIN credentials c ON c.person_id = r.person_id
+      const [spent] = await this.sql.query<{ person_id: string; just_now: boolean }>(
+        `SELECT r.person_id, r.rotated_at > now() - make_interval(secs => $2) AS just_now FROM refresh_tokens r JOIN credentials c ON c.person_id = r.person_id
           WHERE r.token_hash = $1 AND r.rotated_at IS NOT NULL AND r.expires_at > now() AND c.session_version = r.session_version`,
-        [hash],
+        [hash, REUSE_GRACE_SECONDS],
       );
+      // Spent a moment ago: most likely the same client, its answer lost on the way, or a second
+      // tab of it asking at the same time. Refused, but nothing is ended for it.
+      if (spent?.just_now) throw new AuthError('the refresh token was used a moment ago: log in again');
       if (spent) {
         await this.endSessions(spent.person_id);
         throw new AuthError('the refresh token was already used: every session of this login has been ended, log in again');

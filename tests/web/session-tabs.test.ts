@@ -52,6 +52,13 @@ describe('a session in two tabs', () => {
     expect(held[0].refreshToken).not.toBe(JSON.parse(session).refreshToken);
     expect((await elsewhere.request('GET', '/api/me')).statusCode).toBe(200); // no session was ended
     for (const p of [first, second]) expect(p.url()).toMatch(/\/producer$/);
+  });
+
+  it('logs out the other tab of the session when one logs out', async () => {
+    await first.click('header button.logout');
+    await first.waitForURL('**/login');
+    await second.waitForURL('**/login');
+    expect(await second.evaluate((k) => sessionStorage.getItem(k), KEY)).toBeNull();
     expect(world.errors).toEqual([]);
   });
 });

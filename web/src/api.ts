@@ -1,6 +1,6 @@
 // The API client: bearer tokens refreshed before they expire (and once more on a 401), errors as
 // ApiError carrying the server's RFC 9457 problem (code, title, detail), one function per call.
-import { announceRotation, endSession, getSession, inTurn, sessionFrom, setSession, type Session, type TokenPair } from './session.ts';
+import { announceLogout, announceRotation, endSession, getSession, inTurn, sessionFrom, setSession, type Session, type TokenPair } from './session.ts';
 import type {
   HistoryEntry, Leg, Manifest, ManifestStep, Me, Organisation, Registration, Site, Unit, UnitStep, Vehicle, WasteCode,
 } from './types.ts';
@@ -65,6 +65,7 @@ export async function changePassword(currentPassword: string, newPassword: strin
 /** The refresh token is revoked on the server too (best effort: offline, it lapses by itself). */
 export function logout(): void {
   const s = getSession();
+  if (s) announceLogout(s.refreshToken);
   if (s) void fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: s.refreshToken }) }).catch(() => {});
   endSession('logout');
 }
@@ -76,7 +77,7 @@ let refreshing: Promise<Session> | null = null;
 function refresh(s: Session): Promise<Session> {
   refreshing ??= inTurn(async () => {
     const held = getSession();
-    if (held && held.refreshToken !== s.refreshToken) return held; // another tab refreshed it for us meanwhile
+    if (held && held.refreshToken !== s.refreshToken && held.personId === s.personId) return held; // another tab refreshed it for us meanwhile
     const next = await tokens('/api/auth/refresh', { refreshToken: s.refreshToken });
     announceRotation(s.refreshToken, next);
     return next;

@@ -91,16 +91,25 @@ export function onSession(fn: (s: Session | null) => void): () => void {
 // one refresh token, which is good for one refresh: presented again, the server takes it for a
 // stolen copy and ends every session of the login. So refreshes take turns across tabs (a Web
 // Lock), and a tab that refreshed tells the others which token it spent and the pair it got: a
-// tab holding the spent token takes the new pair instead.
+// tab holding the spent token takes the new pair instead. (A tab asleep through the refresh
+// presents the spent token later: the server refuses it, within a short grace without ending the
+// other sessions.) Logging out in one of them logs out the others.
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hazledger.session') : null;
-channel?.addEventListener('message', (e: MessageEvent<{ spent?: string; next?: Session }>) => {
-  const { spent, next } = e.data ?? {};
+channel?.addEventListener('message', (e: MessageEvent<{ spent?: string; next?: Session; loggedOut?: string }>) => {
+  const { spent, next, loggedOut } = e.data ?? {};
   if (current && next && spent && current.refreshToken === spent) setSession(next);
+  // Logged out in a tab holding the same session: this one is logged out too.
+  if (current && loggedOut && current.refreshToken === loggedOut) endSession('logout');
 });
 
 /** Tell the other tabs that `spent` was refreshed into `next`. */
 export function announceRotation(spent: string, next: Session): void {
   channel?.postMessage({ spent, next });
+}
+
+/** Tell the other tabs that the session holding `refreshToken` was logged out. */
+export function announceLogout(refreshToken: string): void {
+  channel?.postMessage({ loggedOut: refreshToken });
 }
 
 /** Run `fn` while no other tab of this origin runs one (where the browser has Web Locks). */
