@@ -5,10 +5,15 @@ import { Problem } from '../problem.js';
 import { hashPassword, weakPassword } from './passwords.js';
 import type { Tokens } from './tokens.js';
 
+export const weak = (why: string) => new Problem(422, 'WEAK_PASSWORD', 'Password too weak', why);
+
 export function refuseWeak(password: string, username: string): void {
   const why = weakPassword(password, username);
-  if (why) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', why);
+  if (why) throw weak(why);
 }
+
+/** 403, not 401: the caller's token is good (a 401 would have the web app refresh it and ask again). */
+export const wrongPassword = (detail: string) => new Problem(403, 'WRONG_PASSWORD', 'Wrong password', detail);
 
 export async function personExists(sql: Sql, id: string): Promise<void> {
   const [p] = await sql.query('SELECT 1 FROM people WHERE id = $1', [id]);

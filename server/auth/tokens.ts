@@ -75,8 +75,10 @@ export class Tokens {
       .setExpirationTime(`${this.ttl.access}s`)
       .sign(this.secret);
     const refreshToken = randomBytes(32).toString('base64url');
+    // With it, the person's refresh tokens that expired a day ago or more go (they prove nothing more).
     await this.sql.query(
-      'INSERT INTO refresh_tokens (token_hash, person_id, expires_at, session_version) VALUES ($1, $2, now() + make_interval(secs => $3), $4)',
+      `WITH gone AS (DELETE FROM refresh_tokens WHERE person_id = $2 AND expires_at < now() - interval '1 day')
+       INSERT INTO refresh_tokens (token_hash, person_id, expires_at, session_version) VALUES ($1, $2, now() + make_interval(secs => $3), $4)`,
       [this.hashToken(refreshToken), actor.personId, this.ttl.refresh, sessionVersion],
     );
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.ttl.access };
@@ -150,8 +152,9 @@ export class Tokens {
       }
       throw new AuthError('the refresh token is unknown, used or expired, or the login was changed or taken away');
     }
+    // The person's current role and organisation (a login without a person in the registry is not issued for).
     const [p] = await this.sql.query<{ id: string; org_id: string; role: Role }>('SELECT id, org_id, role FROM people WHERE id = $1', [rows[0].person_id]);
-    if (!p) throw new AuthError('that person can no longer log in');
+    if (!p) throw new AuthError('that person is not in the registry');
     return this.issue({ personId: p.id, orgId: p.org_id, role: p.role }, Number(rows[0].session_version));
   }
 

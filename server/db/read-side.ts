@@ -65,16 +65,21 @@ export const credentials = pgTable('credentials', {
 
 export const sessionVersions = pgSequence('session_versions');
 
-export const refreshTokens = pgTable('refresh_tokens', {
-  tokenHash: bytea('token_hash').primaryKey(),
-  personId: text('person_id').notNull(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  /** Set when the token was spent on a refresh (not revoked otherwise): used again, it was stolen. */
-  rotatedAt: timestamp('rotated_at', { withTimezone: true }),
-  /** The login's session version it was issued under: refused once that has moved on. */
-  sessionVersion: bigint('session_version', { mode: 'number' }).notNull().default(0),
-});
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: bytea('token_hash').primaryKey(),
+    personId: text('person_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Set when the token was spent on a refresh (not revoked otherwise): used again, it was stolen. */
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    /** The login's session version it was issued under: refused once that has moved on. */
+    sessionVersion: bigint('session_version', { mode: 'number' }).notNull().default(0),
+  },
+  // A person's tokens: ended together (endSessions), and the expired ones purged at each issue.
+  (t) => [index('refresh_tokens_person').on(t.personId)],
+);
 
 export const units = pgTable(
   'units',

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { JWK } from 'jose';
-import { checkPassword } from '../auth/passwords.js';
+import { checkPassword, NOBODY } from '../auth/passwords.js';
+import { wrongPassword } from '../auth/logins.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import { AuthError, type Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
@@ -10,8 +11,6 @@ import { enrollKey } from '../custody/people.js';
 import { Problem as ProblemError } from '../problem.js';
 import { Jws, problems, Strict, Jwk, TokenPair } from './schemas.js';
 
-// A fixed hash to compare against when the user does not exist, so timing does not tell.
-export const NOBODY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
   const { tokens, custody } = deps;
@@ -91,8 +90,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody
   }, async (req) => {
     const { jwk, password, proof } = req.body as { jwk: JWK; password: string; proof: string };
     const [cred] = await custody.sql.query<{ password_hash: string }>('SELECT password_hash FROM credentials WHERE person_id = $1', [req.actor!.personId]);
-    // 403, not 401: the caller's token is good (a 401 would have the web app refresh it and ask again).
-    if (!(await checkPassword(password, cred?.password_hash ?? NOBODY))) throw new ProblemError(403, 'WRONG_PASSWORD', 'Wrong password', 'enrolling a key takes your password');
+    if (!(await checkPassword(password, cred?.password_hash ?? NOBODY))) throw wrongPassword('enrolling a key takes your password');
     return enrollKey(custody, req.actor!, jwk, proof);
   });
 }

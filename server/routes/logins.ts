@@ -3,14 +3,13 @@
 // (refresh tokens revoked, older access tokens refused). Logins are never sealed into the log.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { giveLogin, personExists, refuseWeak } from '../auth/logins.js';
-import { checkPassword, hashPassword } from '../auth/passwords.js';
+import { giveLogin, personExists, refuseWeak, weak, wrongPassword } from '../auth/logins.js';
+import { checkPassword, hashPassword, NOBODY } from '../auth/passwords.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
 import type { Role } from '../custody/unit-lifecycle.js';
 import { Problem } from '../problem.js';
-import { NOBODY } from './auth.js';
 import { problems, Strict, TokenPair } from './schemas.js';
 
 const Password = Type.String({ minLength: 1, maxLength: 200 });
@@ -39,10 +38,9 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
       'SELECT c.username, c.password_hash, p.org_id, p.role FROM credentials c JOIN people p ON p.id = c.person_id WHERE c.person_id = $1',
       [personId],
     );
-    // 403, not 401: the caller's token is good (a 401 would have the web app refresh it and ask again).
-    if (!(await checkPassword(currentPassword, login?.password_hash ?? NOBODY)) || !login) throw new Problem(403, 'WRONG_PASSWORD', 'Wrong password', 'the current password is wrong');
+    if (!(await checkPassword(currentPassword, login?.password_hash ?? NOBODY)) || !login) throw wrongPassword('the current password is wrong');
     refuseWeak(newPassword, login.username);
-    if (await checkPassword(newPassword, login.password_hash)) throw new Problem(422, 'WEAK_PASSWORD', 'Password too weak', 'the new password is the current one');
+    if (await checkPassword(newPassword, login.password_hash)) throw weak('the new password is the current one');
     const hash = await hashPassword(newPassword);
     // Only over the password just checked: an admin's reset meanwhile is not undone.
     const version = await tokens.endSessions(personId, async (tx) => {

@@ -71,10 +71,11 @@ export const Unit = Type.Object(
 
 export const StepResult = Type.Object({ unit: Unit, entry: SealedRef, replayed: Type.Boolean() }, Strict);
 
-/** Error answers every authenticated route may give. */
+/** A new session: login, refresh, a changed password. */
 export const TokenPair = Type.Object(
   { accessToken: Type.String(), refreshToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() },
   Strict,
 );
 
+/** Error answers every authenticated route may give. */
 export const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Problem]));

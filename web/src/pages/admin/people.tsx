@@ -55,16 +55,25 @@ export function PeoplePage() {
                 <td>{tMaybe(`role.${p.role}`, p.role)}</td>
                 <td class="username mono">{p.username ?? t('adm.people.noLogin')}</td>
                 <td>
-                  <button type="button" class="link set-login" onClick={() => {
-                      setNotice('');
-                      setEditing(p);
-                    }}>
-                    {p.username ? t('adm.people.reset') : t('adm.people.give')}
-                  </button>
-                  {p.username && p.id !== self && (
-                    <button type="button" class="link remove-login" disabled={action.busy} onClick={() => remove(p)}>
-                      {t('adm.people.remove')}
-                    </button>
+                  {/* One's own password is changed from the header, with the current one (a reset here would end this session). */}
+                  {p.id !== self && (
+                    <>
+                      <button
+                        type="button"
+                        class="link set-login"
+                        onClick={() => {
+                          setNotice('');
+                          setEditing(p);
+                        }}
+                      >
+                        {p.username ? t('adm.people.reset') : t('adm.people.give')}
+                      </button>
+                      {p.username && (
+                        <button type="button" class="link remove-login" disabled={action.busy} onClick={() => remove(p)}>
+                          {t('adm.people.remove')}
+                        </button>
+                      )}
+                    </>
                   )}
                 </td>
               </tr>
