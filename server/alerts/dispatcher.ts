@@ -6,7 +6,6 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { Sql } from '../../ledger/store/sql.js';
 import { WebhookTargets } from './webhook-targets.js';
 
@@ -147,8 +146,7 @@ export class WebhookDispatcher {
  * the status once it has come, within `timeoutMs` in all.
  */
 export function postWebhook(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, targets: WebhookTargets): Promise<number> {
-  const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const refused = isIP(literal) ? targets.refusal(literal) : undefined; // an IP address is not looked up
+  const refused = targets.literalRefusal(url);
   if (refused) return Promise.reject(new Error(`refused: ${refused}`));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {

@@ -20,6 +20,9 @@ const NOT_PUBLIC: [string, number, 'ipv4' | 'ipv6'][] = [
 
 export class WebhookTargetError extends Error {}
 
+/** A URL's host without the brackets of an IPv6 address ([::1] → ::1). */
+const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
 export class WebhookTargets {
   private readonly notPublic = new BlockList();
   private readonly allowed = new BlockList();
@@ -44,9 +47,18 @@ export class WebhookTargets {
     return `${address} is a loopback, private or reserved address (allow its network with HAZLEDGER_WEBHOOK_ALLOW)`;
   }
 
+  /**
+   * Why a URL whose host is an IP address may not be reached (an address is never looked up, so
+   * the checking `lookup` below never sees it); undefined for a name, or an address it may reach.
+   */
+  literalRefusal(url: URL): string | undefined {
+    const host = bareHost(url);
+    return isIP(host) ? this.refusal(host) : undefined;
+  }
+
   /** Refuse a URL whose host is, or resolves to, an address webhooks may not reach (when subscribing). */
   async check(url: URL): Promise<void> {
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = bareHost(url);
     if (isIP(host)) {
       const refused = this.refusal(host);
       if (refused) throw new DomainError('BAD_INPUT', `the webhook host ${refused}`);
