@@ -40,10 +40,9 @@ export class WebhookTargets {
   refusal(address: string): string | undefined {
     const family = isIP(address);
     if (family === 0) return `${address} is not an IP address`;
-    // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    const [ip, type] = mapped ? [mapped, 'ipv4' as const] : [address, family === 6 ? ('ipv6' as const) : ('ipv4' as const)];
-    if (!this.notPublic.check(ip, type) || this.allowed.check(ip, type)) return undefined;
+    // (BlockList judges an IPv4 address written as IPv6, ::ffff:10.0.0.1 or ::ffff:a00:1, by the IPv4 rules.)
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (!this.notPublic.check(address, type) || this.allowed.check(address, type)) return undefined;
     return `${address} is a loopback, private or reserved address (allow its network with HAZLEDGER_WEBHOOK_ALLOW)`;
   }
 

@@ -39,10 +39,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** An RFC 3339 time whose date and clock exist (V8 reads 30 February as 2 March; PostgreSQL refuses it). */
 function isRealTime(s: string): boolean {
-  if (!isEntryTime(s)) return false;
-  const [y, mo, d, h, mi, se] = s.split(/[-T:.Z+]/).map(Number);
-  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
+  const wall = s.slice(0, 19); // its date and clock, read back unchanged only if they exist
+  return isEntryTime(s) && new Date(`${wall}Z`).toISOString().slice(0, 19) === wall;
 }
 
 /**
