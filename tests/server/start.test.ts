@@ -1,6 +1,7 @@
 // `npm start` on an empty data directory: it serves, seals the registry, holds the data directory
 // against a second process, and stops cleanly on SIGTERM, releasing it.
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +21,23 @@ function env(port: number): NodeJS.ProcessEnv {
   return e;
 }
 
+/** A port nobody listens on now: the system's pick, released for the server to take. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 // On a fresh clone `npm start` first builds the web app with Vite, on a CI machine busy with other
-// files' browsers and servers: its first start is given minutes, not seconds.
-async function waitFor(url: string, ms = 150_000): Promise<void> {
+// files' browsers and servers: its first start is given minutes, not seconds. A server that exits
+// meanwhile fails the wait at once, with its exit status.
+async function waitFor(url: string, exited: Promise<string>, ms = 150_000): Promise<void> {
+  let exit: string | undefined;
+  void exited.then((how) => (exit = how));
   const until = Date.now() + ms;
   for (;;) {
     try {
@@ -30,24 +45,34 @@ async function waitFor(url: string, ms = 150_000): Promise<void> {
     } catch {
       /* not up yet */
     }
+    if (exit !== undefined) throw new Error(`the server exited (${exit}) before ${url} answered`);
     if (Date.now() > until) throw new Error(`${url} did not come up`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
+/** Signal the server's process group; one already gone is no error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
 describe('npm start', () => {
   it('serves the pilot park on an embedded database, refuses a second process, stops on SIGTERM', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     // Its own process group, signalled as a terminal's Ctrl-C or a supervisor would (npm's shell does
     // not pass signals on by itself).
     const server = spawn('npm', ['start', '--silent'], { env: env(port), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     server.stdout.on('data', (d) => (output += d));
     server.stderr.on('data', (d) => (output += d));
-    const exited = new Promise((r) => server.on('exit', r));
+    const exited = new Promise<string>((r) => server.on('exit', (code, sig) => r(sig ? `signal ${sig}` : `code ${code}`)));
     let phase = 'starting';
     try {
-      await waitFor(`http://127.0.0.1:${port}/healthz`);
+      await waitFor(`http://127.0.0.1:${port}/healthz`, exited);
       phase = 'sealing the registry';
       const vkey = parseVkey(await (await fetch(`http://127.0.0.1:${port}/ledger/vkey`)).text());
       const registry = registryEnvelopes(loadPilotPark().park, '').length;
@@ -67,9 +92,9 @@ describe('npm start', () => {
     } catch (e) {
       throw new Error(`${phase}: ${(e as Error).message}\nserver output:\n${output}`);
     } finally {
-      process.kill(-server.pid!, 'SIGTERM');
+      signal(server.pid!, 'SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 20_000, false))]);
-      if (!stopped) process.kill(-server.pid!, 'SIGKILL');
+      if (!stopped) signal(server.pid!, 'SIGKILL');
       expect(stopped, `the server did not stop within 20 s of SIGTERM; its output:\n${output}`).toBe(true);
     }
     // The server closes the database and releases the directory.
