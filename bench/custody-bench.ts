@@ -36,10 +36,11 @@ export async function runCustodyBench(opts: { databaseUrl?: string; dataDir: str
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const floor = await startFloorServer({ sql: ctx.db.sql, tokens: ctx.tokens, security: ctx.config.security });
+  const sealedFloor = await startFloorServer({ sql: ctx.db.sql, tokens: ctx.tokens, security: ctx.config.security, sequencer: ctx.sequencer });
   try {
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'producer', password: 'producer-demo' } });
     const token = login.json().accessToken as string;
-    const rounds: { health: number; healthP99: number; cmd: number; p50: number; p99: number; paced: { rate: number; achieved: number; p50: number; p99: number }; floor: { closed: number; p99: number } }[] = [];
+    const rounds: { health: number; healthP99: number; cmd: number; p50: number; p99: number; paced: { rate: number; achieved: number; p50: number; p99: number }; floor: { closed: number; p99: number }; sealedFloor: { closed: number; p99: number } }[] = [];
     for (let round = 0; round < 2; round++) {
       const h = await load({ base, token, mode: 'healthz', requests: opts.requests * 4, clients: CLIENTS });
       const c = await load({ base, token, mode: 'commands', requests: opts.requests, clients: CLIENTS });
@@ -55,16 +56,19 @@ export async function runCustodyBench(opts: { databaseUrl?: string; dataDir: str
       // The floor (custody-floor.ts): what a route doing strictly less than a command reaches here.
       const fc = await load({ base: floor.base, token, mode: 'floor', requests: opts.requests, clients: CLIENTS });
       const fp = summary((await load({ base: floor.base, token, mode: 'floor', requests: offered, clients: CLIENTS, rate })).latencies);
+      const sc = await load({ base: sealedFloor.base, token, mode: 'floor', requests: opts.requests, clients: CLIENTS });
+      const sp = summary((await load({ base: sealedFloor.base, token, mode: 'floor', requests: offered, clients: CLIENTS, rate })).latencies);
       const s = summary(c.latencies);
       const ps = summary(p.latencies);
       const paced = { rate, achieved: offered / p.seconds, p50: ps.p50, p99: ps.p99 };
-      rounds.push({ health, healthP99: summary(h.latencies).p99, cmd: opts.requests / c.seconds, p50: s.p50, p99: s.p99, paced, floor: { closed: opts.requests / fc.seconds, p99: fp.p99 } });
+      rounds.push({ health, healthP99: summary(h.latencies).p99, cmd: opts.requests / c.seconds, p50: s.p50, p99: s.p99, paced, floor: { closed: opts.requests / fc.seconds, p99: fp.p99 }, sealedFloor: { closed: opts.requests / sc.seconds, p99: sp.p99 } });
       console.log(
         `  round ${round + 1}: GET /healthz ${fmt(health, 0)}/s (p99 ${fmt(summary(h.latencies).p99, 1)} ms); ` +
           `commands closed loop ${fmt(opts.requests / c.seconds, 0)}/s (p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms); ` +
           `offered ${fmt(rate, 0)}/s: done ${fmt(paced.achieved, 0)}/s, p50 ${fmt(ps.p50, 1)} ms, p99 ${fmt(ps.p99, 1)} ms; ` +
           `offered ${fmt(halfRate, 0)}/s: p50 ${fmt(half.p50, 1)} ms, p99 ${fmt(half.p99, 1)} ms; ` +
-          `floor closed loop ${fmt(opts.requests / fc.seconds, 0)}/s, offered ${fmt(rate, 0)}/s: p50 ${fmt(fp.p50, 1)} ms, p99 ${fmt(fp.p99, 1)} ms`,
+          `floor closed loop ${fmt(opts.requests / fc.seconds, 0)}/s, offered ${fmt(rate, 0)}/s: p50 ${fmt(fp.p50, 1)} ms, p99 ${fmt(fp.p99, 1)} ms; ` +
+          `sealed floor closed loop ${fmt(opts.requests / sc.seconds, 0)}/s, offered ${fmt(rate, 0)}/s: p50 ${fmt(sp.p50, 1)} ms, p99 ${fmt(sp.p99, 1)} ms`,
       );
     }
     const best = rounds.reduce((a, b) => (b.cmd / b.health > a.cmd / a.health ? b : a));
@@ -93,9 +97,17 @@ export async function runCustodyBench(opts: { databaseUrl?: string; dataDir: str
         ratio: best.floor.closed / best.health,
         goal: 'for the record',
       },
+      {
+        what: `sealed floor: the same, the row an entry the sequencer seals (custody-floor.ts)`,
+        value: `${fmt(best.sealedFloor.closed, 0)}/s; offered at ${GOAL_RATIO} × healthz/s p99 ${fmt(best.sealedFloor.p99, 1)} ms`,
+        baseline: `GET /healthz ${fmt(best.health, 0)}/s`,
+        ratio: best.sealedFloor.closed / best.health,
+        goal: 'for the record',
+      },
     ];
     printFigures(`Figures (custody, ${opts.driver}):`, figures);
   } finally {
+    await sealedFloor.app.close();
     await floor.app.close();
     await app.close();
     await ctx.close();
