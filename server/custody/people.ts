@@ -1,38 +1,69 @@
-// Enrolling a person's signing key is a registry change: sealed, then projected. It takes the
-// person's password again and a proof that they hold the new key's private half.
-import { compactVerify, importJWK } from 'jose';
-import { canonicalBytes, encodeEntry, equalBytes, leafHash, type Envelope } from '../../ledger/index.js';
-import { DomainError } from './errors.js';
+// The people of the park's registry; each change to one is sealed (registry-change.ts). Enrolling
+// a person's signing key takes a proof that they hold the new key's private half; the admin adds a
+// person, with a login when one is given (logins themselves are never sealed).
+import { randomBytes } from 'node:crypto';
+import type { Sql } from '../../ledger/store/sql.js';
+import { checkLogin, writeLogin } from '../auth/logins.js';
+import { ORG_KIND_OF_ROLE, rolesForOrgKind, type PersonRole } from '../registry/person-roles.js';
 import type { JWK } from 'jose';
 import type { Actor, CustodyContext } from './context.js';
-import { applyRegistryEntry } from './registry-projection.js';
-import { algorithmOf } from './signatures.js';
+import { DomainError } from './errors.js';
+import { checkKeyPossession, sealRegistryChange } from './registry-change.js';
 
 /** What a new key must sign to show its holder has the private half. */
 export const enrolmentClaim = (personId: string) => ({ action: 'key.enrol', person: personId });
 
 export async function enrollKey(ctx: CustodyContext, actor: Actor, jwk: JWK, proof: string): Promise<{ index: number }> {
-  const alg = algorithmOf(jwk);
-  try {
-    const { payload } = await compactVerify(proof, await importJWK(jwk, alg), { algorithms: ['ES256', 'EdDSA', 'Ed25519'] });
-    if (!equalBytes(payload, canonicalBytes(enrolmentClaim(actor.personId)))) throw new Error('other payload');
-  } catch {
-    throw new DomainError('SIGNATURE_INVALID', `proof of possession failed: sign the RFC 8785 form of ${JSON.stringify(enrolmentClaim(actor.personId))} with the new key`);
-  }
-  const intakeId = await ctx.sql.transaction(async (tx) => {
+  await checkKeyPossession(jwk, proof, enrolmentClaim(actor.personId));
+  return sealRegistryChange(ctx, actor, async (tx) => {
     const [p] = await tx.query<{ id: string; org_id: string; role: string; name: string }>('SELECT id, org_id, role, name FROM people WHERE id = $1 FOR UPDATE', [actor.personId]);
-    const env: Envelope = {
-      v: 1,
-      type: 'registry.changed',
-      at: new Date().toISOString(),
-      by: { org: actor.orgId, person: actor.personId, role: actor.role },
-      data: { action: 'upsert', kind: 'person', id: p.id, record: { id: p.id, orgId: p.org_id, role: p.role, name: p.name, publicJwk: jwk } },
-    };
-    await applyRegistryEntry(tx, env);
-    const e = encodeEntry(env);
-    const [row] = await tx.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type) VALUES ($1, $2, $3) RETURNING id', [e.body, leafHash(e.body), e.type]);
-    return Number(row.id);
+    return { kind: 'person', id: p.id, record: { id: p.id, orgId: p.org_id, role: p.role, name: p.name, publicJwk: jwk } };
   });
-  const sealed = await ctx.sequencer.sealIntake(intakeId);
-  return { index: sealed.index };
+}
+
+export interface NewPerson {
+  orgId: string;
+  role: PersonRole;
+  name: string;
+  username?: string;
+  password?: string;
+}
+
+export interface AddedPerson {
+  person: { id: string; orgId: string; role: PersonRole; name: string; username: string | null };
+  index: number;
+}
+
+/** The role must be one a person of the organisation's kind holds (a driver works for a transporter). */
+async function refuseRoleOutsideOrg(tx: Sql, orgId: string, role: PersonRole): Promise<void> {
+  const [org] = await tx.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [orgId]);
+  if (!org) throw new DomainError('UNKNOWN_ORGANISATION', `no organisation ${orgId} in the registry`);
+  if (ORG_KIND_OF_ROLE[role] !== org.kind) {
+    const fits = rolesForOrgKind(org.kind);
+    throw new DomainError('ROLE_NOT_FOR_ORGANISATION', `${orgId} is a ${org.kind}: its people are ${fits.join(' or ') || 'none'}, not ${role}`);
+  }
+}
+
+/** The admin adds a person to the registry, with a login when a username and password are given. */
+export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPerson): Promise<AddedPerson> {
+  const name = input.name.trim();
+  if (!name) throw new DomainError('BAD_INPUT', 'a person needs a name');
+  if ((input.username === undefined) !== (input.password === undefined)) {
+    throw new DomainError('BAD_INPUT', 'give a username and a password together, or neither');
+  }
+  const id = `p-${randomBytes(6).toString('hex')}`;
+  const { username, password } = input;
+  // Checked and hashed before the transaction (scrypt is slow); the unique username is checked again on the write.
+  const hash = username !== undefined ? await checkLogin(ctx.sql, id, username, password!) : undefined;
+  const record = { id, orgId: input.orgId, role: input.role, name };
+  const { index } = await sealRegistryChange(
+    ctx,
+    actor,
+    async (tx) => {
+      await refuseRoleOutsideOrg(tx, input.orgId, input.role);
+      return { kind: 'person', id, record };
+    },
+    hash === undefined ? undefined : (tx) => writeLogin(tx, id, username!, hash),
+  );
+  return { person: { ...record, username: username ?? null }, index };
 }

@@ -1,6 +1,7 @@
-// Logins: a person changes their own password; the park's admin lists people, gives one a login
-// (or a new password) and takes a login away. Each change ends that person's sessions everywhere
-// (refresh tokens revoked, older access tokens refused). Logins are never sealed into the log.
+// Logins: a person changes their own password; the park's admin lists people, adds one (a sealed
+// registry change, with a login if one is given), gives one a login (or a new password) and takes
+// a login away. Each change of a login ends that person's sessions everywhere (refresh tokens
+// revoked, older access tokens refused). Logins are never sealed into the log.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { giveLogin, personExists, refuseWeak, weak, wrongPassword } from '../auth/logins.js';
@@ -8,9 +9,11 @@ import { checkPassword, hashPassword, NOBODY } from '../auth/passwords.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
+import { addPerson, type NewPerson } from '../custody/people.js';
 import type { Role } from '../custody/unit-lifecycle.js';
 import { Problem } from '../problem.js';
-import { problems, Strict, TokenPair } from './schemas.js';
+import { PERSON_ROLES } from '../registry/person-roles.js';
+import { problems, Strict, Text, TokenPair } from './schemas.js';
 
 const Password = Type.String({ minLength: 1, maxLength: 200 });
 const Username = Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' });
@@ -57,6 +60,21 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
     custody.sql.query<{ id: string; orgId: string; role: string; name: string; username: string | null }>(
       'SELECT p.id, p.org_id AS "orgId", p.role, p.name, c.username FROM people p LEFT JOIN credentials c ON c.person_id = p.id ORDER BY p.org_id, p.id',
     ));
+
+  app.post('/api/people', {
+    onRequest: admins,
+    schema: {
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      description:
+        "Add a person to the park's registry (sealed as registry.changed), in a role that fits the organisation's kind: producer in a producer, driver in a transporter, operator in an operator, inspector or admin in an authority. With a username and password, the person gets a login in the same transaction.",
+      body: Type.Object(
+        { orgId: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Union(PERSON_ROLES.map((r) => Type.Literal(r))), name: Text(100), username: Type.Optional(Username), password: Type.Optional(Password) },
+        Strict,
+      ),
+      response: { 201: Type.Object({ person: Person, index: Type.Integer() }, Strict), ...problems(400, 401, 403, 409, 422) },
+    },
+  }, async (req, reply) => reply.code(201).send(await addPerson(custody, req.actor!, req.body as NewPerson)));
 
   app.put('/api/people/:id/login', {
     onRequest: admins,

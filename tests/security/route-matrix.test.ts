@@ -25,7 +25,7 @@ export const RULES: Record<string, Rule> = {
   'POST /NotificationInfo/KeepAlive': 'device-network', 'GET /gateway': 'device-network',
   'GET /live': 'public', // a websocket that checks ?access_token= itself (tests/custody/units-api.test.ts)
   'GET /api/me': ALL, 'PUT /api/me/key': ALL, 'GET /api/me/waiting': ALL, 'PUT /api/me/password': ALL,
-  'GET /api/people': [A], 'PUT /api/people/:id/login': [A], 'DELETE /api/people/:id/login': [A],
+  'GET /api/people': [A], 'POST /api/people': [A], 'PUT /api/people/:id/login': [A], 'DELETE /api/people/:id/login': [A],
   'POST /api/units': [P], 'POST /api/units/:id/tag': [P], 'POST /api/units/:id/weighings': [P, O], 'POST /api/units/:id/storage': [P],
   'POST /api/units/:id/retrieval': [P], 'POST /api/units/:id/treatment': [O], 'GET /api/units': ALL, 'GET /api/units/:id': ALL,
   'GET /api/units/:id/evidence': [P, I, A], 'GET /api/units/:id/history': ALL, 'GET /api/units/:id/label.svg': [P, I, A], 'GET /api/labels.pdf': [P, I, A],

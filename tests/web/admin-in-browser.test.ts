@@ -2,7 +2,8 @@
 // readings, the gateway's error counts, silent devices marked), a device key made in the browser
 // and enrolled (the downloaded private key then signs the device's readings, the old one no
 // longer does), a proof for another device refused as problem+json, people's logins taken away
-// and given, the admin's own password changed, the registry, English.
+// and given, a person added (roles limited to those the organisation's kind fits), the admin's
+// own password changed, the registry, English.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,26 @@ describe(`the admin in the browser (${driver})`, () => {
     await page.locator('.notice', { hasText: '吴刚 的账号已保存' }).waitFor();
     await row.locator('.username', { hasText: 'wu.gang' }).waitFor();
     const login = await opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'wu.gang', password: 'Hangzhou-bay-31' } });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('adds a person from the people page, offering only the roles that fit the organisation', async () => {
+    await page.click('button.add-person');
+    const form = page.locator('.add-person-form');
+    await form.locator('select[name=orgId]').selectOption('org-linhai-eeb');
+    expect(await form.locator('select[name=role] option').allTextContents()).toEqual(['请选择', '监管部门', '管理员']);
+    await form.locator('select[name=orgId]').selectOption('org-anyun');
+    expect(await form.locator('select[name=role]').inputValue()).toBe('driver'); // the one role a transporter's people hold
+    await form.locator('input[name=name]').fill('钱多多');
+    await form.locator('input[name=username]').fill('driver');
+    await form.locator('input[name=password]').fill('Taizhou-harbour-12');
+    await form.locator('button[type=submit]').click();
+    expect(await form.locator('.problem').getAttribute('data-code')).toBe('USERNAME_TAKEN');
+    await form.locator('input[name=username]').fill('qian.duoduo');
+    await form.locator('button[type=submit]').click();
+    await page.locator('.notice', { hasText: '已添加 钱多多' }).waitFor();
+    await page.locator('table.people tr', { hasText: '钱多多' }).locator('.username', { hasText: 'qian.duoduo' }).waitFor();
+    const login = await opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'qian.duoduo', password: 'Taizhou-harbour-12' } });
     expect(login.statusCode).toBe(200);
   });
 

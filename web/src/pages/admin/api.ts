@@ -1,5 +1,5 @@
-// The admin pages' calls: device health and device key enrolment, people and their logins.
-import { del, get, put } from '../../api.ts';
+// The admin pages' calls: device health and device key enrolment, people (added to the registry) and their logins.
+import { del, get, post, put } from '../../api.ts';
 import type { DeviceHealth } from '../../../../server/api-types.ts';
 
 export type { DeviceHealth };
@@ -48,6 +48,7 @@ export interface Person {
 
 export const people = {
   list: () => get<Person[]>('/api/people'),
+  add: (body: { orgId: string; role: string; name: string; username?: string; password?: string }) => post<{ person: Person; index: number }>('/api/people', body),
   setLogin: (id: string, username: string, password: string) => put<{ personId: string; username: string }>(`/api/people/${encodeURIComponent(id)}/login`, { username, password }),
   removeLogin: (id: string) => del(`/api/people/${encodeURIComponent(id)}/login`),
 };

@@ -44,6 +44,9 @@ export const zh = {
   'adm.people.removed': '{name} 的登录账号已停用。',
   'adm.people.saved': '{name} 的账号已保存，其原有登录已失效。',
   'adm.people.formTitle': '{name} 的登录账号',
+  'adm.people.add': '添加人员',
+  'adm.people.added': '已添加 {name}（账本序号 {index}）。',
+  'adm.people.loginOptional': '可选：填写用户名和密码即同时开通登录账号',
   'adm.col.name': '姓名',
   'adm.col.role': '角色',
   'adm.col.username': '用户名',
@@ -59,6 +62,8 @@ export const zh = {
   'adm.kind.operator': '经营单位',
   'adm.kind.authority': '监管部门',
   'err.SIGNATURE_INVALID': '签名验证未通过。',
+  'err.UNKNOWN_ORGANISATION': '登记信息中没有该单位。',
+  'err.ROLE_NOT_FOR_ORGANISATION': '该角色与单位类型不符。',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -106,6 +111,9 @@ export const en: Record<keyof typeof zh, string> = {
   'adm.people.removed': "{name}'s login is removed.",
   'adm.people.saved': "{name}'s login is saved; their earlier sessions have ended.",
   'adm.people.formTitle': "{name}'s login",
+  'adm.people.add': 'Add a person',
+  'adm.people.added': '{name} is added (ledger index {index}).',
+  'adm.people.loginOptional': 'optional: with a username and a password, the person gets a login too',
   'adm.col.name': 'Name',
   'adm.col.role': 'Role',
   'adm.col.username': 'Username',
@@ -121,4 +129,6 @@ export const en: Record<keyof typeof zh, string> = {
   'adm.kind.operator': 'Operator',
   'adm.kind.authority': 'Authority',
   'err.SIGNATURE_INVALID': 'The signature does not verify.',
+  'err.UNKNOWN_ORGANISATION': 'No such organisation in the registry.',
+  'err.ROLE_NOT_FOR_ORGANISATION': "The role does not fit the organisation's kind.",
 };

@@ -1,24 +1,29 @@
-// People and their logins: the admin gives one (or a new password, when one is forgotten) and
-// takes one away (someone who left). Either ends that person's sessions at once.
+// People and their logins: the admin adds a person (a new driver, a clerk), gives one a login (or a
+// new password, when one is forgotten) and takes one away (someone who left). Either of the last
+// two ends that person's sessions at once.
 import { useState } from 'preact/hooks';
-import { Field, Loading, Notice, ProblemBox, value } from '../../components/ui.tsx';
+import { Loading, Notice, ProblemBox } from '../../components/ui.tsx';
 import { useAction, useLoad } from '../../hooks.ts';
 import { t, tMaybe } from '../../i18n/index.ts';
 import { loadRegistry, orgName } from '../../registry.ts';
 import { getSession } from '../../session.ts';
+import { AddPersonForm } from './add-person.tsx';
 import { people, type Person } from './api.ts';
+import { FormEnd, LoginFields } from './login-fields.tsx';
 
 export function PeoplePage() {
   const [version, setVersion] = useState(0);
   const list = useLoad(people.list, [version]);
   const reg = useLoad(loadRegistry);
   const [editing, setEditing] = useState<Person | null>(null);
+  const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState('');
   const action = useAction();
   const self = getSession()?.personId;
   const done = (message: string) => {
     setNotice(message);
     setEditing(null);
+    setAdding(false);
     setVersion((v) => v + 1);
   };
   const remove = (p: Person) => {
@@ -36,6 +41,15 @@ export function PeoplePage() {
       <ProblemBox error={list.error ?? action.error} />
       <Notice>{notice}</Notice>
       {editing && <LoginForm person={editing} onDone={done} onCancel={() => setEditing(null)} />}
+      {adding && reg.data ? (
+        <AddPersonForm reg={reg.data} onDone={done} onCancel={() => setAdding(false)} />
+      ) : (
+        <p>
+          <button type="button" class="add-person" disabled={!reg.data} onClick={() => { setNotice(''); setAdding(true); }}>
+            {t('adm.people.add')}
+          </button>
+        </p>
+      )}
       {list.data && (
         <table class="people">
           <thead>
@@ -99,19 +113,8 @@ function LoginForm({ person, onDone, onCancel }: { person: Person; onDone: (mess
   return (
     <form class="card login-form" onSubmit={submit}>
       <h2>{t('adm.people.formTitle', { name: person.name })}</h2>
-      <Field label={t('login.username')}>
-        <input name="username" autoComplete="off" required minLength={3} value={username} onInput={(e) => setUsername(value(e))} />
-      </Field>
-      <Field label={t('pw.new')} hint={t('pw.rules')}>
-        <input name="password" type="password" autoComplete="new-password" required minLength={10} value={password} onInput={(e) => setPassword(value(e))} />
-      </Field>
-      <ProblemBox error={action.error} />
-      <button type="submit" class="primary" disabled={action.busy}>
-        {t('app.save')}
-      </button>
-      <button type="button" class="link" onClick={onCancel}>
-        {t('app.cancel')}
-      </button>
+      <LoginFields {...{ username, password, setUsername, setPassword }} required passwordLabel={t('pw.new')} />
+      <FormEnd error={action.error} busy={action.busy} submit={t('app.save')} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,0 +1,56 @@
+// A change to the park's registry (a person, a device, their keys): projected into the read side
+// and put into the ledger's intake in one transaction, then sealed as `registry.changed`.
+import { compactVerify, importJWK, type JWK } from 'jose';
+import { canonicalBytes, encodeEntry, equalBytes, leafHash, type Envelope } from '../../ledger/index.js';
+import type { Sql } from '../../ledger/store/sql.js';
+import type { Actor, CustodyContext } from './context.js';
+import { DomainError } from './errors.js';
+import { applyRegistryEntry } from './registry-projection.js';
+import { algorithmOf } from './signatures.js';
+
+export interface RegistryChange {
+  kind: string;
+  id: string;
+  record: Record<string, unknown>;
+}
+
+/**
+ * Seal one registry change by `actor`. In one transaction: `prepare` reads and checks what it needs
+ * and answers the change, which is projected and put into the intake; `alongside` writes what goes
+ * with it and is not sealed (a login). Resolves once the log has sealed it.
+ */
+export async function sealRegistryChange(
+  ctx: CustodyContext,
+  actor: Actor,
+  prepare: (tx: Sql) => Promise<RegistryChange>,
+  alongside?: (tx: Sql) => Promise<void>,
+): Promise<{ index: number }> {
+  const { intakeId, leaf } = await ctx.sql.transaction(async (tx) => {
+    const { kind, id, record } = await prepare(tx);
+    const env: Envelope = {
+      v: 1,
+      type: 'registry.changed',
+      at: new Date().toISOString(),
+      by: { org: actor.orgId, person: actor.personId, role: actor.role },
+      data: { action: 'upsert', kind, id, record },
+    };
+    await applyRegistryEntry(tx, env);
+    const e = encodeEntry(env);
+    const leaf = leafHash(e.body);
+    const [row] = await tx.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type) VALUES ($1, $2, $3) RETURNING id', [e.body, leaf, e.type]);
+    await alongside?.(tx);
+    return { intakeId: Number(row.id), leaf };
+  });
+  const sealed = await ctx.sequencer.sealIntake(intakeId, { leafHash: leaf });
+  return { index: sealed.index };
+}
+
+/** Refuse a key whose enroller did not show they hold its private half: a JWS by it over the RFC 8785 form of `claim`. */
+export async function checkKeyPossession(jwk: JWK, proof: string, claim: object): Promise<void> {
+  try {
+    const { payload } = await compactVerify(proof, await importJWK(jwk, algorithmOf(jwk)), { algorithms: ['ES256', 'EdDSA', 'Ed25519'] });
+    if (!equalBytes(payload, canonicalBytes(claim))) throw new Error('other payload');
+  } catch {
+    throw new DomainError('SIGNATURE_INVALID', `proof of possession failed: sign the RFC 8785 form of ${JSON.stringify(claim)} with the new key`);
+  }
+}

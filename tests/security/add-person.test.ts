@@ -1,0 +1,115 @@
+// The admin adds a person (POST /api/people): only the admin may; a bad request is a problem and
+// leaves the registry, the logins and the log as they were; a person added is sealed as a
+// registry change, listed, can log in with the login given, and survives a rebuild from the log.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareReadSide, rebuildReadSide } from '../../server/custody/replay.js';
+import { Client, type Who } from '../helpers/api.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { DRIVERS } from '../helpers/databases.js';
+import { expectProblem } from './hostile-support.js';
+
+const NEW_DRIVER = { orgId: 'org-anyun', role: 'driver', name: '钱多多', username: 'qian.duoduo', password: 'Taizhou-harbour-12' };
+
+function expectCode(res: LightMyRequestResponse, status: number, code: string): void {
+  expectProblem(res, `${status} ${code}`);
+  expect([res.statusCode, res.json().code]).toEqual([status, code]);
+}
+
+describe.each(DRIVERS)('adding a person, on %s', (driver) => {
+  let opened: TestApp;
+  let app: FastifyInstance;
+  let admin: Client;
+  const add = (body: object, as: Client = admin) => as.request('POST', '/api/people', body);
+  /** What a refused request must leave as it was: people, logins, the log and its intake. */
+  const counts = async () => {
+    const [row] = await opened.ctx.db.sql.query(
+      `SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM credentials) AS logins,
+              (SELECT size FROM ledger_head WHERE id = 0) AS sealed, (SELECT count(*) FROM ledger_intake) AS intake`,
+    );
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+  };
+
+  beforeAll(async () => {
+    opened = await openTestApp(driver);
+    app = opened.app;
+    admin = await Client.as(app, 'admin');
+  });
+  afterAll(() => opened?.close());
+
+  it('lets only the admin add a person', async () => {
+    const before = await counts();
+    for (const who of ['producer', 'driver', 'operator', 'inspector'] as Who[]) {
+      expectCode(await add(NEW_DRIVER, await Client.as(app, who)), 403, 'ROLE_FORBIDDEN');
+    }
+    expectCode(await app.inject({ method: 'POST', url: '/api/people', payload: NEW_DRIVER }), 401, 'UNAUTHENTICATED');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a bad request with a problem, and seals and writes nothing', async () => {
+    const before = await counts();
+    const refused: [object, number, string][] = [
+      [{ ...NEW_DRIVER, siteId: 'site-anyun-yard' }, 400, 'VALIDATION_FAILED'], // an unknown field
+      [{ ...NEW_DRIVER, role: 'device' }, 400, 'VALIDATION_FAILED'],
+      [{ ...NEW_DRIVER, name: '   ' }, 400, 'BAD_INPUT'],
+      [{ ...NEW_DRIVER, password: undefined }, 400, 'BAD_INPUT'], // a username without a password
+      [{ ...NEW_DRIVER, orgId: 'org-hengkang' }, 422, 'ROLE_NOT_FOR_ORGANISATION'], // a driver in a producer
+      [{ ...NEW_DRIVER, orgId: 'org-linhai-eeb', role: 'operator' }, 422, 'ROLE_NOT_FOR_ORGANISATION'],
+      [{ ...NEW_DRIVER, orgId: 'org-nowhere' }, 422, 'UNKNOWN_ORGANISATION'],
+      [{ ...NEW_DRIVER, password: 'qian.duoduo-2026' }, 422, 'WEAK_PASSWORD'], // holds the username
+      [{ ...NEW_DRIVER, password: 'short' }, 422, 'WEAK_PASSWORD'],
+      [{ ...NEW_DRIVER, username: 'producer' }, 409, 'USERNAME_TAKEN'],
+    ];
+    for (const [body, status, code] of refused) expectCode(await add(body), status, code);
+    expect((await add({ ...NEW_DRIVER, orgId: 'org-hengkang' })).json().detail).toMatch(/org-hengkang is a producer: its people are producer, not driver/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('adds a person with a login: sealed by the admin, listed, and able to log in', async () => {
+    const before = await counts();
+    const res = await add(NEW_DRIVER);
+    expect(res.statusCode, res.body).toBe(201);
+    const { person, index } = res.json();
+    expect(person).toEqual({ id: expect.stringMatching(/^p-[0-9a-f]{12}$/), orgId: 'org-anyun', role: 'driver', name: '钱多多', username: 'qian.duoduo' });
+    expect(await counts()).toEqual({ ...before, people: before.people + 1, logins: before.logins + 1, sealed: before.sealed + 1 });
+
+    const entry = await app.inject({ method: 'GET', url: `/ledger/entries/${index}` });
+    expect(entry.statusCode).toBe(200);
+    expect(JSON.parse(entry.body)).toMatchObject({
+      type: 'registry.changed',
+      by: { org: 'org-linhai-eeb', person: 'p-zhou-admin', role: 'admin' },
+      data: { action: 'upsert', kind: 'person', id: person.id, record: { id: person.id, orgId: 'org-anyun', role: 'driver', name: '钱多多' } },
+    });
+    expect(JSON.parse(entry.body).data.record).not.toHaveProperty('password');
+
+    expect((await admin.request('GET', '/api/people')).json()).toContainEqual(person);
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'qian.duoduo', password: NEW_DRIVER.password } });
+    expect(login.statusCode, login.body).toBe(200);
+    const me = await new Client(app, login.json().accessToken).request('GET', '/api/me');
+    expect(me.json()).toMatchObject({ personId: person.id, orgId: 'org-anyun', role: 'driver' });
+  });
+
+  it('adds a person without a login, who cannot log in until given one', async () => {
+    const res = await add({ orgId: 'org-linhai-eeb', role: 'inspector', name: '冯检查' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().person).toMatchObject({ role: 'inspector', username: null });
+    expect((await admin.request('GET', '/api/people')).json()).toContainEqual(res.json().person);
+  });
+
+  it('adds one person when two requests want the same new username at once', async () => {
+    const before = await counts();
+    const both = await Promise.all(['甲', '乙'].map((n) => add({ ...NEW_DRIVER, name: `同名${n}`, username: 'same.name' })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expectCode(both.find((r) => r.statusCode === 409)!, 409, 'USERNAME_TAKEN');
+    expect(await counts()).toEqual({ ...before, people: before.people + 1, logins: before.logins + 1, sealed: before.sealed + 1 });
+  });
+
+  it('keeps the people added in a read side rebuilt from the log', async () => {
+    await opened.ctx.sequencer.idle();
+    expect(await compareReadSide(opened.ctx.db.sql)).toEqual([]);
+    const listed = (await admin.request('GET', '/api/people')).json();
+    await rebuildReadSide(opened.ctx.db.sql);
+    expect((await admin.request('GET', '/api/people')).json()).toEqual(listed);
+    expect(listed).toContainEqual(expect.objectContaining({ name: '钱多多', username: 'qian.duoduo' }));
+  });
+});
