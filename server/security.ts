@@ -19,6 +19,18 @@ export interface SecuritySettings {
 
 export const DEFAULT_SECURITY: SecuritySettings = { corsOrigins: [], loginPerMinute: 10, publicPerMinute: 120 };
 
+/**
+ * A limit for each signed-in person rather than each address: a park's staff often share one
+ * address (a NAT), and a stolen token is held to the person's own limit. Counted after the guard
+ * (which names the person) and the body's validation (a malformed request guesses nothing).
+ */
+const perPerson = (max: number) => ({
+  max,
+  timeWindow: 60_000,
+  hook: 'preHandler',
+  keyGenerator: (req: FastifyRequest) => (req.actor ? `person:${req.actor.personId}` : `address:${req.ip}`),
+});
+
 const LIMITED: Record<string, (s: SecuritySettings) => object> = {
   'POST /api/auth/login': (s) => ({
     max: s.loginPerMinute,
@@ -28,10 +40,10 @@ const LIMITED: Record<string, (s: SecuritySettings) => object> = {
   }),
   'POST /api/auth/refresh': (s) => ({ max: s.loginPerMinute * 6, timeWindow: 60_000 }),
   // Routes that check a password, for a caller already signed in: as slow to guess through as login.
-  'PUT /api/me/password': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
-  'PUT /api/me/key': (s) => ({ max: s.loginPerMinute, timeWindow: 60_000 }),
+  'PUT /api/me/password': (s) => perPerson(s.loginPerMinute),
+  'PUT /api/me/key': (s) => perPerson(s.loginPerMinute),
   // Each subscription looks its host up in DNS.
-  'POST /api/webhooks': (s) => ({ max: s.loginPerMinute * 3, timeWindow: 60_000 }),
+  'POST /api/webhooks': (s) => perPerson(s.loginPerMinute * 3),
   'GET /8003/:grai': (s) => ({ max: s.publicPerMinute, timeWindow: 60_000 }),
 };
 

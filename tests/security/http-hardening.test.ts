@@ -36,6 +36,20 @@ describe('HTTP hardening', () => {
     await open.close();
   });
 
+  it('limits password changes per person, so people behind one address do not share a limit', async () => {
+    const change = (who: Client) => who.request('PUT', '/api/me/password', { currentPassword: 'not-the-password', newPassword: 'Wenzhou-harbour-7' });
+    const [producer, inspector] = [await Client.as(opened.app, 'producer'), await Client.as(opened.app, 'inspector')];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await change(producer)).statusCode);
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429]); // loginPerMinute 5
+    // From the same address, another person still has their own five.
+    expect((await change(inspector)).statusCode).toBe(403);
+    // A request the schema refuses guesses nothing and is not counted.
+    expect((await inspector.request('PUT', '/api/me/password', { currentPassword: 'x' })).statusCode).toBe(400);
+    for (let i = 0; i < 4; i++) expect((await change(inspector)).statusCode).toBe(403);
+    expect((await change(inspector)).statusCode).toBe(429);
+  });
+
   it('limits login attempts per address and username with 429 problem+json, without locking others out', async () => {
     const login = (username: string, password: string) => opened.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
     for (let i = 0; i < 5; i++) expect((await login('driver', 'guess-' + i)).statusCode).toBe(401);
