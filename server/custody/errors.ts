@@ -21,7 +21,8 @@ export type DomainCode =
   | 'LICENCE_SCOPE'
   | 'FINDING_NOT_FOUND'
   | 'NOT_FOUND'
-  | 'NOT_SEALED_YET';
+  | 'NOT_SEALED_YET'
+  | 'LEDGER_HALTED';
 
 const STATUS: Record<DomainCode, number> = {
   TRANSITION_REFUSED: 409,
@@ -46,6 +47,7 @@ const STATUS: Record<DomainCode, number> = {
   FINDING_NOT_FOUND: 404,
   NOT_FOUND: 404,
   NOT_SEALED_YET: 503,
+  LEDGER_HALTED: 503,
 };
 
 export class DomainError extends Error {

@@ -44,10 +44,15 @@ async function refuseRoleOutsideOrg(tx: Sql, orgId: string, role: PersonRole): P
   }
 }
 
+/** Format characters (zero-width, bidirectional overrides), line and paragraph separators, C1 controls. */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u0080-\u009f]/u;
+
 /** The admin adds a person to the registry, with a login when a username and password are given. */
 export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPerson): Promise<AddedPerson> {
-  const name = input.name.trim();
+  const name = input.name.normalize('NFC').trim();
   if (!name) throw new DomainError('BAD_INPUT', 'a person needs a name');
+  // Sealed for good and shown on every page and document: no invisible or reordering characters.
+  if (INVISIBLE.test(name)) throw new DomainError('BAD_INPUT', 'a name may not hold invisible, line-separating or direction-changing characters');
   if ((input.username === undefined) !== (input.password === undefined)) {
     throw new DomainError('BAD_INPUT', 'give a username and a password together, or neither');
   }

@@ -2,11 +2,13 @@
 // and put into the ledger's intake in one transaction, then sealed as `registry.changed`.
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { canonicalBytes, encodeEntry, equalBytes, leafHash, type Envelope } from '../../ledger/index.js';
+import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { applyRegistryEntry } from './registry-projection.js';
 import { algorithmOf } from './signatures.js';
+import { SEAL_WAIT_MS, withinTime } from './write-step.js';
 
 export interface RegistryChange {
   kind: string;
@@ -25,7 +27,7 @@ export async function sealRegistryChange(
   prepare: (tx: Sql) => Promise<RegistryChange>,
   alongside?: (tx: Sql) => Promise<void>,
 ): Promise<{ index: number }> {
-  const { intakeId, leaf } = await ctx.sql.transaction(async (tx) => {
+  const { intakeId, leaf, kind } = await ctx.sql.transaction(async (tx) => {
     const { kind, id, record } = await prepare(tx);
     const env: Envelope = {
       v: 1,
@@ -39,10 +41,18 @@ export async function sealRegistryChange(
     const leaf = leafHash(e.body);
     const [row] = await tx.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type) VALUES ($1, $2, $3) RETURNING id', [e.body, leaf, e.type]);
     await alongside?.(tx);
-    return { intakeId: Number(row.id), leaf };
+    return { intakeId: Number(row.id), leaf, kind };
   });
-  const sealed = await ctx.sequencer.sealIntake(intakeId, { leafHash: leaf });
-  return { index: sealed.index };
+  // Committed: the change is made and will be sealed. Unlike a step it has no event id to ask
+  // again with, so a log that is not sealing is answered as "made, not sealed": not to be redone.
+  const notAgain = 'it waits in the intake, to be sealed when the log seals again: do not make it again';
+  try {
+    const sealed = await withinTime(ctx.sequencer.sealIntake(intakeId, { leafHash: leaf }), ctx.sealWaitMs ?? SEAL_WAIT_MS, `the ${kind} change was made but is not sealed`, notAgain);
+    return { index: sealed.index };
+  } catch (e) {
+    if (e instanceof SigningRefusedError) throw new DomainError('LEDGER_HALTED', `the log is not sealing (${e.message}): the ${kind} change is made; ${notAgain}`);
+    throw e;
+  }
 }
 
 /** Refuse a key whose enroller did not show they hold its private half: a JWS by it over the RFC 8785 form of `claim`. */

@@ -117,17 +117,17 @@ export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepIn
   }
 }
 
-const SEAL_WAIT_MS = 30_000;
+export const SEAL_WAIT_MS = 30_000;
 
 /**
  * The sealed entries, or NOT_SEALED_YET once `ms` have passed: a sequencer that cannot write (the
  * database gone) keeps retrying, and the step stays taken in the intake, but the client is not
  * left hanging. (A refusal to sign rejects at once: LEDGER_HALTED.)
  */
-function withinTime<T>(sealing: Promise<T>, ms: number): Promise<T> {
+export function withinTime<T>(sealing: Promise<T>, ms: number, what = 'the step was taken but is not sealed', then = 'ask again with the same event id for its ledger index'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DomainError('NOT_SEALED_YET', `the step was taken but is not sealed after ${ms / 1000} s: ask again with the same event id for its ledger index`)), ms);
+    timer = setTimeout(() => reject(new DomainError('NOT_SEALED_YET', `${what} after ${ms / 1000} s: ${then}`)), ms);
   });
   sealing.catch(() => {}); // answered by `late`, a later refusal is nobody's to hear
   return Promise.race([sealing, late]).finally(() => clearTimeout(timer));

@@ -2,7 +2,8 @@
 // leaves the registry, the logins and the log as they were; a person added is sealed as a
 // registry change, listed, can log in with the login given, and survives a rebuild from the log.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import { compareReadSide, rebuildReadSide } from '../../server/custody/replay.js';
 import { Client, type Who } from '../helpers/api.js';
 import { openTestApp, type TestApp } from '../helpers/app.js';
@@ -52,6 +53,9 @@ describe.each(DRIVERS)('adding a person, on %s', (driver) => {
       [{ ...NEW_DRIVER, siteId: 'site-anyun-yard' }, 400, 'VALIDATION_FAILED'], // an unknown field
       [{ ...NEW_DRIVER, role: 'device' }, 400, 'VALIDATION_FAILED'],
       [{ ...NEW_DRIVER, name: '   ' }, 400, 'BAD_INPUT'],
+      [{ ...NEW_DRIVER, name: '\u200b' }, 400, 'BAD_INPUT'], // a zero-width space: a name nobody sees
+      [{ ...NEW_DRIVER, name: '钱\u202e多多' }, 400, 'BAD_INPUT'], // shown reversed
+      [{ ...NEW_DRIVER, name: '钱\u2028多多' }, 400, 'BAD_INPUT'],
       [{ ...NEW_DRIVER, password: undefined }, 400, 'BAD_INPUT'], // a username without a password
       [{ ...NEW_DRIVER, orgId: 'org-hengkang' }, 422, 'ROLE_NOT_FOR_ORGANISATION'], // a driver in a producer
       [{ ...NEW_DRIVER, orgId: 'org-linhai-eeb', role: 'operator' }, 422, 'ROLE_NOT_FOR_ORGANISATION'],
@@ -102,6 +106,37 @@ describe.each(DRIVERS)('adding a person, on %s', (driver) => {
     expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     expectCode(both.find((r) => r.statusCode === 409)!, 409, 'USERNAME_TAKEN');
     expect(await counts()).toEqual({ ...before, people: before.people + 1, logins: before.logins + 1, sealed: before.sealed + 1 });
+  });
+
+  it('says a person added while the log is not sealing was added, not to be added again, and seals them later', async () => {
+    const before = await counts();
+    const { sequencer } = opened.ctx;
+    sequencer.refuse('test', new SigningRefusedError('held for the test'));
+    try {
+      const halted = await add({ orgId: 'org-anyun', role: 'driver', name: '孙暂停' });
+      expect([halted.statusCode, halted.json().code], halted.body).toEqual([503, 'LEDGER_HALTED']);
+      expect(halted.json().detail).toMatch(/the person change is made; it waits in the intake.*do not make it again/);
+      expect((await admin.request('GET', '/api/people')).json()).toContainEqual(expect.objectContaining({ name: '孙暂停' }));
+    } finally {
+      sequencer.allow('test');
+    }
+    await sequencer.idle();
+    expect(await counts()).toEqual({ ...before, people: before.people + 1, sealed: before.sealed + 1 });
+  });
+
+  it('answers NOT_SEALED_YET, not never, when the sequencer cannot write', async () => {
+    const stall = vi.spyOn(opened.ctx.sequencer, 'sealIntake').mockReturnValue(new Promise(() => {}));
+    opened.ctx.custody.sealWaitMs = 300;
+    try {
+      const late = await add({ orgId: 'org-anyun', role: 'driver', name: '孙迟到' });
+      expect([late.statusCode, late.json().code], late.body).toEqual([503, 'NOT_SEALED_YET']);
+      expect(late.json().detail).toMatch(/person change was made but is not sealed after 0.3 s: .*do not make it again/);
+    } finally {
+      stall.mockRestore();
+      delete opened.ctx.custody.sealWaitMs;
+    }
+    opened.ctx.sequencer.drainIntake();
+    await opened.ctx.sequencer.idle();
   });
 
   it('keeps the people added in a read side rebuilt from the log', async () => {
