@@ -2,6 +2,7 @@
 // a person's signing key takes a proof that they hold the new key's private half; the admin adds a
 // person, with a login when one is given (logins themselves are never sealed).
 import { randomBytes } from 'node:crypto';
+import { canonicalBytes, sha256 } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import { checkLogin, writeLogin } from '../auth/logins.js';
 import { ORG_KIND_OF_ROLE, rolesForOrgKind, type PersonRole } from '../registry/person-roles.js';
@@ -9,6 +10,7 @@ import type { JWK } from 'jose';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { checkKeyPossession, sealRegistryChange } from './registry-change.js';
+import { answerAgain, previousAnswer, type Replay } from './write-step.js';
 
 /** What a new key must sign to show its holder has the private half. */
 export const enrolmentClaim = (personId: string) => ({ action: 'key.enrol', person: personId });
@@ -22,6 +24,8 @@ export async function enrollKey(ctx: CustodyContext, actor: Actor, jwk: JWK, pro
 }
 
 export interface NewPerson {
+  /** The client's id for this addition: a retry with it gets the first answer, and adds no one. */
+  eventId: string;
   orgId: string;
   role: PersonRole;
   name: string;
@@ -32,6 +36,8 @@ export interface NewPerson {
 export interface AddedPerson {
   person: { id: string; orgId: string; role: PersonRole; name: string; username: string | null };
   index: number;
+  /** True when this answered a retry of an addition already made. */
+  replayed: boolean;
 }
 
 /** The role must be one a person of the organisation's kind holds (a driver works for a transporter). */
@@ -53,22 +59,40 @@ export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPer
   if (!name) throw new DomainError('BAD_INPUT', 'a person needs a name');
   // Sealed for good and shown on every page and document: no invisible or reordering characters.
   if (INVISIBLE.test(name)) throw new DomainError('BAD_INPUT', 'a name may not hold invisible, line-separating or direction-changing characters');
-  if ((input.username === undefined) !== (input.password === undefined)) {
-    throw new DomainError('BAD_INPUT', 'give a username and a password together, or neither');
-  }
+  const { eventId, orgId, role, username, password } = input;
+  if ((username === undefined) !== (password === undefined)) throw new DomainError('BAD_INPUT', 'give a username and a password together, or neither');
+  // The request as a retry must repeat it; the password is left out (its hash is not to be kept
+  // beside the login's): a retry under the same id is the same addition, whatever password it sends.
+  const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { action: 'person.add', orgId, role, name, username: username ?? null } }));
+  const answered = () => ctx.sql.transaction((tx) => previousAnswer<AddedPerson['person']>(tx, actor.personId, eventId, requestHash));
+  const earlier = await answered();
+  if (earlier) return again(ctx, earlier);
   const id = `p-${randomBytes(6).toString('hex')}`;
-  const { username, password } = input;
   // Checked and hashed before the transaction (scrypt is slow); the unique username is checked again on the write.
   const hash = username !== undefined ? await checkLogin(ctx.sql, id, username, password!) : undefined;
-  const record = { id, orgId: input.orgId, role: input.role, name };
-  const { index } = await sealRegistryChange(
-    ctx,
-    actor,
-    async (tx) => {
-      await refuseRoleOutsideOrg(tx, input.orgId, input.role);
-      return { kind: 'person', id, record };
-    },
-    hash === undefined ? undefined : (tx) => writeLogin(tx, id, username!, hash),
-  );
-  return { person: { ...record, username: username ?? null }, index };
+  const record = { id, orgId, role, name };
+  const person = { ...record, username: username ?? null };
+  try {
+    const { index } = await sealRegistryChange(
+      ctx,
+      actor,
+      async (tx) => {
+        await refuseRoleOutsideOrg(tx, orgId, role);
+        return { kind: 'person', id, record };
+      },
+      hash === undefined ? undefined : (tx) => writeLogin(tx, id, username!, hash),
+      { eventId, requestHash, response: person },
+    );
+    return { person, index, replayed: false };
+  } catch (e) {
+    // The same addition, sent twice at once: the other one took the event id first.
+    const twin = (e as { code?: string }).code === '23505' ? await answered() : undefined;
+    if (twin) return again(ctx, twin);
+    throw e;
+  }
+}
+
+async function again(ctx: CustodyContext, earlier: Replay<AddedPerson['person']>): Promise<AddedPerson> {
+  const { response, entry } = await answerAgain(ctx.sql, earlier);
+  return { person: response, index: entry.index, replayed: true };
 }

@@ -1,7 +1,7 @@
 // A change to the park's registry (a person, a device, their keys): projected into the read side
 // and put into the ledger's intake in one transaction, then sealed as `registry.changed`.
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { canonicalBytes, encodeEntry, equalBytes, leafHash, type Envelope } from '../../ledger/index.js';
+import { canonicalBytes, encodeEntry, equalBytes, leafHash, toBase64, type Envelope } from '../../ledger/index.js';
 import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
@@ -16,16 +16,25 @@ export interface RegistryChange {
   record: Record<string, unknown>;
 }
 
+/** A change made under the caller's event id: a retry is answered from `client_events` as a step's is. */
+export interface ChangeEvent {
+  eventId: string;
+  requestHash: Uint8Array;
+  response: unknown;
+}
+
 /**
  * Seal one registry change by `actor`. In one transaction: `prepare` reads and checks what it needs
  * and answers the change, which is projected and put into the intake; `alongside` writes what goes
- * with it and is not sealed (a login). Resolves once the log has sealed it.
+ * with it and is not sealed (a login); `event` records the answer for a retry. Resolves once the
+ * log has sealed it.
  */
 export async function sealRegistryChange(
   ctx: CustodyContext,
   actor: Actor,
   prepare: (tx: Sql) => Promise<RegistryChange>,
   alongside?: (tx: Sql) => Promise<void>,
+  event?: ChangeEvent,
 ): Promise<{ index: number }> {
   const { intakeId, leaf, kind } = await ctx.sql.transaction(async (tx) => {
     const { kind, id, record } = await prepare(tx);
@@ -41,11 +50,21 @@ export async function sealRegistryChange(
     const leaf = leafHash(e.body);
     const [row] = await tx.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type) VALUES ($1, $2, $3) RETURNING id', [e.body, leaf, e.type]);
     await alongside?.(tx);
+    if (event) {
+      const stored = JSON.stringify({ response: event.response, entries: [{ leafHash: toBase64(leaf), unitId: null, manifestId: null }] });
+      await tx.query('INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id) VALUES ($1, $2, $3, $4, $5)', [
+        event.eventId,
+        actor.personId,
+        event.requestHash,
+        stored,
+        row.id,
+      ]);
+    }
     return { intakeId: Number(row.id), leaf, kind };
   });
-  // Committed: the change is made and will be sealed. Unlike a step it has no event id to ask
-  // again with, so a log that is not sealing is answered as "made, not sealed": not to be redone.
-  const notAgain = 'it waits in the intake, to be sealed when the log seals again: do not make it again';
+  // Committed: the change is made and will be sealed. Asked again under its event id, it is
+  // answered; a change without one (a key enrolled) is not to be made again.
+  const notAgain = event ? 'ask again with the same event id for its ledger index' : 'it waits in the intake, to be sealed when the log seals again: do not make it again';
   try {
     const sealed = await withinTime(ctx.sequencer.sealIntake(intakeId, { leafHash: leaf }), ctx.sealWaitMs ?? SEAL_WAIT_MS, `the ${kind} change was made but is not sealed`, notAgain);
     return { index: sealed.index };

@@ -150,10 +150,11 @@ function statementName(text: string): string | undefined {
 const PREPARED_STEPS = 200;
 const preparedSteps = new Set<string>();
 
-type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
-type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[] };
+export type EntryRef = { leafHash: string; unitId: string | null; manifestId: string | null };
+export type Replay<T> = { kind: 'replay'; response: T; entries: EntryRef[] };
 
-async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
+/** The first answer to the caller's event id, if it was taken; EVENT_ID_REUSED if for other content. */
+export async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, requestHash: Uint8Array): Promise<Replay<T> | undefined> {
   const [row] = await tx.query<{ request_hash: Uint8Array; response: { response: T; entries: EntryRef[] } }>(
     'SELECT request_hash, response FROM client_events WHERE person_id = $1 AND event_id = $2',
     [personId, eventId],
@@ -165,7 +166,8 @@ async function previousAnswer<T>(tx: Sql, personId: string, eventId: string, req
   return { kind: 'replay', response: row.response.response, entries: row.response.entries };
 }
 
-async function answerAgain<T>(sql: Sql, r: Replay<T>): Promise<StepResult<T>> {
+/** Answer a retry again: the first answer, with its entries' ledger indices once sealed. */
+export async function answerAgain<T>(sql: Sql, r: Replay<T>): Promise<StepResult<T>> {
   const entries = await Promise.all(r.entries.map((e) => sealedRef(sql, e)));
   return { response: r.response, entry: entries[0], entries, replayed: true };
 }

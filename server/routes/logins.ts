@@ -13,7 +13,7 @@ import { addPerson, type NewPerson } from '../custody/people.js';
 import type { Role } from '../custody/unit-lifecycle.js';
 import { Problem } from '../problem.js';
 import { PERSON_ROLES } from '../registry/person-roles.js';
-import { problems, Strict, Text, TokenPair } from './schemas.js';
+import { EventId, problems, Strict, Text, TokenPair } from './schemas.js';
 
 const Password = Type.String({ minLength: 1, maxLength: 200 });
 const Username = Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' });
@@ -21,6 +21,8 @@ const Person = Type.Object(
   { id: Type.String(), orgId: Type.String(), role: Type.String(), name: Type.String(), username: Type.Union([Type.String(), Type.Null()]) },
   Strict,
 );
+
+const AddedPerson = Type.Object({ person: Person, index: Type.Integer(), replayed: Type.Boolean() }, Strict);
 
 export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext }): void {
   const { tokens, custody } = deps;
@@ -67,14 +69,17 @@ export function loginRoutes(app: FastifyInstance, deps: { tokens: Tokens; custod
       tags: ['auth'],
       security: [{ bearer: [] }],
       description:
-        "Add a person to the park's registry (sealed as registry.changed), in a role that fits the organisation's kind: producer in a producer, driver in a transporter, operator in an operator, inspector or admin in an authority. With a username and password, the person gets a login in the same transaction.",
+        "Add a person to the park's registry (sealed as registry.changed), in a role that fits the organisation's kind: producer in a producer, driver in a transporter, operator in an operator, inspector or admin in an authority. With a username and password, the person gets a login in the same transaction. A retry with the same eventId gets the first answer and adds no one.",
       body: Type.Object(
-        { orgId: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Union(PERSON_ROLES.map((r) => Type.Literal(r))), name: Text(100), username: Type.Optional(Username), password: Type.Optional(Password) },
+        { eventId: EventId, orgId: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Union(PERSON_ROLES.map((r) => Type.Literal(r))), name: Text(100), username: Type.Optional(Username), password: Type.Optional(Password) },
         Strict,
       ),
-      response: { 201: Type.Object({ person: Person, index: Type.Integer() }, Strict), ...problems(400, 401, 403, 409, 422) },
+      response: { 201: AddedPerson, 200: AddedPerson, ...problems(400, 401, 403, 409, 422, 503) },
     },
-  }, async (req, reply) => reply.code(201).send(await addPerson(custody, req.actor!, req.body as NewPerson)));
+  }, async (req, reply) => {
+    const added = await addPerson(custody, req.actor!, req.body as NewPerson);
+    return reply.code(added.replayed ? 200 : 201).send(added);
+  });
 
   app.put('/api/people/:id/login', {
     onRequest: admins,

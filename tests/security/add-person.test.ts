@@ -21,7 +21,9 @@ describe.each(DRIVERS)('adding a person, on %s', (driver) => {
   let opened: TestApp;
   let app: FastifyInstance;
   let admin: Client;
-  const add = (body: object, as: Client = admin) => as.request('POST', '/api/people', body);
+  let n = 0;
+  /** Each call a new addition (its own event id), unless the body names one. */
+  const add = (body: object, as: Client = admin) => as.request('POST', '/api/people', { eventId: `add-person-${driver}-${n++}`, ...body });
   /** What a refused request must leave as it was: people, logins, the log and its intake. */
   const counts = async () => {
     const [row] = await opened.ctx.db.sql.query(
@@ -108,20 +110,24 @@ describe.each(DRIVERS)('adding a person, on %s', (driver) => {
     expect(await counts()).toEqual({ ...before, people: before.people + 1, logins: before.logins + 1, sealed: before.sealed + 1 });
   });
 
-  it('says a person added while the log is not sealing was added, not to be added again, and seals them later', async () => {
+  it('says a person added while the log is not sealing was added, seals them later, and answers the retry with their index', async () => {
     const before = await counts();
+    const body = { eventId: `halted-${driver}`, orgId: 'org-anyun', role: 'driver', name: '孙暂停' };
     const { sequencer } = opened.ctx;
     sequencer.refuse('test', new SigningRefusedError('held for the test'));
     try {
-      const halted = await add({ orgId: 'org-anyun', role: 'driver', name: '孙暂停' });
+      const halted = await add(body);
       expect([halted.statusCode, halted.json().code], halted.body).toEqual([503, 'LEDGER_HALTED']);
-      expect(halted.json().detail).toMatch(/the person change is made; it waits in the intake.*do not make it again/);
+      expect(halted.json().detail).toMatch(/the person change is made; ask again with the same event id/);
       expect((await admin.request('GET', '/api/people')).json()).toContainEqual(expect.objectContaining({ name: '孙暂停' }));
     } finally {
       sequencer.allow('test');
     }
     await sequencer.idle();
+    const asked = await add(body);
+    expect([asked.statusCode, asked.json().replayed], asked.body).toEqual([200, true]);
     expect(await counts()).toEqual({ ...before, people: before.people + 1, sealed: before.sealed + 1 });
+    expect(JSON.parse((await app.inject({ method: 'GET', url: `/ledger/entries/${asked.json().index}` })).body).data.id).toBe(asked.json().person.id);
   });
 
   it('answers NOT_SEALED_YET, not never, when the sequencer cannot write', async () => {
@@ -130,13 +136,29 @@ describe.each(DRIVERS)('adding a person, on %s', (driver) => {
     try {
       const late = await add({ orgId: 'org-anyun', role: 'driver', name: '孙迟到' });
       expect([late.statusCode, late.json().code], late.body).toEqual([503, 'NOT_SEALED_YET']);
-      expect(late.json().detail).toMatch(/person change was made but is not sealed after 0.3 s: .*do not make it again/);
+      expect(late.json().detail).toMatch(/person change was made but is not sealed after 0.3 s: ask again with the same event id/);
     } finally {
       stall.mockRestore();
       delete opened.ctx.custody.sealWaitMs;
     }
     opened.ctx.sequencer.drainIntake();
     await opened.ctx.sequencer.idle();
+  });
+
+  it('answers a retry with the first answer and adds no one; refuses the same event id for another person', async () => {
+    const before = await counts();
+    const body = { ...NEW_DRIVER, eventId: `retry-${driver}`, name: '李重试', username: 'li.chongshi' };
+    const first = await add(body);
+    expect([first.statusCode, first.json().replayed], first.body).toEqual([201, false]);
+    const retry = await add(body); // the answer was lost: the form sends it again, login and all
+    expect([retry.statusCode, retry.body]).toEqual([200, JSON.stringify({ ...first.json(), replayed: true })]);
+    expect(await counts()).toEqual({ ...before, people: before.people + 1, logins: before.logins + 1, sealed: before.sealed + 1 });
+    expectCode(await add({ ...body, name: '李别人' }), 409, 'EVENT_ID_REUSED');
+    // Two at once: one adds, the other is answered with the same person.
+    const twins = await Promise.all([0, 1].map(() => add({ orgId: 'org-anyun', role: 'driver', name: '双胞', eventId: `twins-${driver}` })));
+    expect(twins.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(twins[0].json().person).toEqual(twins[1].json().person);
+    expect(await counts()).toEqual({ ...before, people: before.people + 2, logins: before.logins + 1, sealed: before.sealed + 2 });
   });
 
   it('keeps the people added in a read side rebuilt from the log', async () => {

@@ -2,7 +2,7 @@
 // kind, a name, and a login if a username and password are given.
 import { useState } from 'preact/hooks';
 import { Field, value } from '../../components/ui.tsx';
-import { useAction } from '../../hooks.ts';
+import { useStep } from '../../hooks.ts';
 import { t, tMaybe } from '../../i18n/index.ts';
 import { orgName, type Registry } from '../../registry.ts';
 import { rolesForOrgKind } from '../../../../server/registry/person-roles.ts';
@@ -15,7 +15,7 @@ export function AddPersonForm({ reg, onDone, onCancel }: { reg: Registry; onDone
   const [name, setName] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const action = useAction();
+  const action = useStep(); // one event id while a lost answer is retried: the person is added once
   const rolesIn = (id: string) => rolesForOrgKind(reg.organisations.find((o) => o.id === id)?.kind ?? '');
   const roles = rolesIn(orgId);
   const pickOrg = (id: string) => {
@@ -26,9 +26,9 @@ export function AddPersonForm({ reg, onDone, onCancel }: { reg: Registry; onDone
   const withLogin = username.trim() !== '' || password !== '';
   const submit = (e: Event) => {
     e.preventDefault();
-    void action.run(async () => {
+    void action.run(async (eventId) => {
       const login = withLogin ? { username: username.trim(), password } : {};
-      const r = await people.add({ orgId, role, name: name.trim(), ...login });
+      const r = await people.add({ eventId, orgId, role, name: name.trim(), ...login });
       onDone(t('adm.people.added', { name: r.person.name, index: r.index }));
     });
   };

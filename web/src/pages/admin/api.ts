@@ -48,7 +48,7 @@ export interface Person {
 
 export const people = {
   list: () => get<Person[]>('/api/people'),
-  add: (body: { orgId: string; role: string; name: string; username?: string; password?: string }) => post<{ person: Person; index: number }>('/api/people', body),
+  add: (body: { eventId: string; orgId: string; role: string; name: string; username?: string; password?: string }) => post<{ person: Person; index: number; replayed: boolean }>('/api/people', body),
   setLogin: (id: string, username: string, password: string) => put<{ personId: string; username: string }>(`/api/people/${encodeURIComponent(id)}/login`, { username, password }),
   removeLogin: (id: string) => del(`/api/people/${encodeURIComponent(id)}/login`),
 };
