@@ -52,7 +52,20 @@ async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Clai
   return verifyClaimSignature(step.signature, claim, { ref, publicJwk: person?.public_jwk ?? null });
 }
 
+/** How far ahead of the server's clock a step's `at` may be: a device's clock running a little fast. */
+export const AT_AHEAD_MS = 10 * 60_000;
+
+/** A step is recorded when it happened: one dated to come is a wrong clock or a wrong record. */
+function refuseFutureAt(at: string | undefined, now = Date.now()): void {
+  const t = at === undefined ? NaN : Date.parse(at);
+  if (!(t > now + AT_AHEAD_MS)) return;
+  const minutes = Math.round((t - now) / 60_000);
+  throw new DomainError('BAD_INPUT', `at ${at} is ${minutes} minutes ahead of the server's clock (at most ${AT_AHEAD_MS / 60_000} are allowed): record a step when it has happened, and check the device's clock`);
+}
+
 export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepInput, claim: Claim, body: StepBody<T>): Promise<StepResult<T>> {
+  // Before anything else: a retry of a step taken earlier was no further ahead then than now.
+  refuseFutureAt(step.at);
   const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { ...claim, at: step.at ?? null } }));
   let sig: SignatureRecord;
   try {

@@ -260,8 +260,17 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
     const usage = async (year: number) => Number((await ctx.db.sql.query<{ grams: unknown }>(`SELECT grams FROM licence_usage WHERE licence_id = 'lic-dongxin' AND year = $1`, [year]))[0]?.grams ?? 0);
     const [before2024, before2025] = [await usage(2024), await usage(2025)];
     const treat = (at: string) => as.get('operator')!.request('POST', `/api/units/${u}/treatment`, { eventId: eventId(), method: 'D10', at });
-    // lic-dongxin is valid until 2029-06-30: 16:30 UTC that day is 1 July in Zhejiang.
-    expect((await treat('2029-06-30T16:30:00Z')).json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/no valid licence/) });
+    // Were lic-dongxin valid until 2024-12-31, 16:30 UTC that day would be 1 January 2025 in
+    // Zhejiang, past it. (The fixture's licences run to 2029, and a step may not be dated ahead:
+    // the lapse is set on the read side for this one call, then put back.)
+    const [{ record }] = await ctx.db.sql.query<{ record: Record<string, unknown> }>(`SELECT record FROM licences WHERE id = 'lic-dongxin'`);
+    const setRecord = (r: object) => ctx.db.sql.query(`UPDATE licences SET record = $1 WHERE id = 'lic-dongxin'`, [JSON.stringify(r)]);
+    await setRecord({ ...record, validUntil: '2024-12-31' });
+    try {
+      expect((await treat('2024-12-31T16:30:00Z')).json()).toMatchObject({ code: 'LICENCE_SCOPE', detail: expect.stringMatching(/no valid licence/) });
+    } finally {
+      await setRecord(record);
+    }
     // A time whose day in Zhejiang would have a five-digit year is refused, not compared as text.
     expect((await treat('9999-12-31T16:30:00Z')).statusCode).toBe(400);
     const treated = await treat('2024-12-31T16:30:00Z');

@@ -281,6 +281,19 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect(sameDay.json().units[0].unit.hjCode).toMatch(/20261121\d{3}$/);
   });
 
+  it('refuses a step dated more than ten minutes ahead of the server, and takes one a few minutes ahead', async () => {
+    const ahead = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    const tomorrow = await producer.request('POST', '/api/units', registration({ at: ahead(24 * 60) }));
+    expect(tomorrow.statusCode, tomorrow.body).toBe(400);
+    expect(tomorrow.json()).toMatchObject({ code: 'BAD_INPUT', detail: expect.stringMatching(/is 1440 minutes ahead of the server's clock .*check the device's clock/) });
+    const { unit } = await producer.register();
+    const weighing = { eventId: eventId('weigh'), at: ahead(11), grossKg: '215.5', tareKg: '18.5', source: 'manual' };
+    expect((await producer.request('POST', `/api/units/${unit.id}/weighings`, weighing)).json()).toMatchObject({ code: 'BAD_INPUT' });
+    const fast = await producer.request('POST', `/api/units/${unit.id}/weighings`, { ...weighing, eventId: eventId('weigh'), at: ahead(3) });
+    expect(fast.statusCode, fast.body).toBe(201); // a clock three minutes fast is a clock, not a forgery
+    expect((await producer.request('GET', `/api/units/${unit.id}`)).json()).toMatchObject({ state: 'registered', entries: 2 }); // registered, and weighed once
+  });
+
   it('streams newly sealed entries on /live to whoever may see them', async () => {
     const url = (app.server.address() as { port: number }).port;
     const open = (token: string) =>
