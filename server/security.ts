@@ -1,9 +1,9 @@
-// HTTP hardening: @fastify/helmet's headers on every answer, CORS closed unless origins are
+// HTTP hardening: helmet's headers on every answer, CORS closed unless origins are
 // configured, and rate limits where a stranger can knock: login (per address and username, so
 // guessing one account's password is slow without locking the others out, and five times that
 // per address across usernames) and the public QR pages (per address). A limited caller gets 429 problem+json with Retry-After.
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { Problem } from './problem.js';
@@ -52,7 +52,9 @@ export const LOGIN_ADDRESS_FACTOR = 5;
 
 /** Register before the routes: the limits attach to them as they are declared. */
 export async function installSecurity(app: FastifyInstance, s: SecuritySettings): Promise<void> {
-  await app.register(helmet, { global: true });
+  // helmet's middleware built once (@fastify/helmet built it again for every request).
+  const secureHeaders = helmet();
+  app.addHook('onRequest', (req, reply, done) => secureHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   if (s.corsOrigins.length > 0) await app.register(cors, { origin: s.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   const loginsPerAddress = addressLimit(s.loginPerMinute * LOGIN_ADDRESS_FACTOR, 60_000);
   app.addHook('onRoute', (r) => {
