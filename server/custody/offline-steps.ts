@@ -6,6 +6,7 @@
 // turn has not come (an earlier step of the chain has not arrived yet) waits; a step that
 // contradicts what is already sealed is refused and kept as a conflict, never dropped.
 import { randomUUID } from 'node:crypto';
+import { isEntryTime } from '../../ledger/entry.js';
 import { canonicalBytes } from '../../ledger/index.js';
 import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
@@ -137,10 +138,13 @@ export async function receiveOfflineSteps(ctx: CustodyContext, actor: Actor, ste
   for (const s of steps) {
     const problem = await ctx.sql.transaction(async (tx) => {
       const kept = async () => (await tx.query<{ body: OfflineStep }>('SELECT body FROM offline_steps WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]))[0];
+      // Both sides normalised: a step kept before its scans were sorted compares as it is now.
       const resent = (k: { body: OfflineStep }) =>
-        sameBytes(canonicalBytes(k.body), canonicalBytes(normalise(s))) ? undefined : new DomainError('EVENT_ID_REUSED', `event id ${s.eventId} was already used for a different step`);
+        sameBytes(canonicalBytes(normalise(k.body)), canonicalBytes(normalise(s))) ? undefined : new DomainError('EVENT_ID_REUSED', `event id ${s.eventId} was already used for a different step`);
       const earlier = await kept();
       if (earlier) return resent(earlier);
+      // The pattern passed, the date may still not exist (13 months): refused here, not by the database.
+      if (!isEntryTime(s.at)) return new DomainError('BAD_INPUT', `at ${s.at} is not a real time`);
       const [reserved] = await tx.query('SELECT 1 FROM reserved_event_ids WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]);
       if (!reserved) return new DomainError('BAD_INPUT', `event id ${s.eventId} was not reserved by you: reserve ids with POST /api/me/event-ids before going offline`);
       // The same step sent twice at once: the second waits for the first's row, then compares with it.
@@ -160,10 +164,10 @@ export async function receiveOfflineSteps(ctx: CustodyContext, actor: Actor, ste
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
-/** The canonical form kept: key order fixed, so that an identical resend compares equal. */
+/** The canonical form kept: key order fixed and the scans a set (as the signed claim has them), so that an identical resend compares equal. */
 const normalise = (s: OfflineStep): OfflineStep => ({
   eventId: s.eventId, at: s.at, kind: s.kind, manifestId: s.manifestId, vehiclePlate: s.vehiclePlate,
-  ...(s.scannedUnitIds ? { scannedUnitIds: [...s.scannedUnitIds] } : {}), ...(s.signature ? { signature: s.signature } : {}),
+  ...(s.scannedUnitIds ? { scannedUnitIds: [...new Set(s.scannedUnitIds)].sort() } : {}), ...(s.signature ? { signature: s.signature } : {}),
 });
 
 /** A person's offline steps (all, or the given event ids), newest device time first. */

@@ -125,7 +125,18 @@ describe.each(DRIVERS)('offline driver steps on %s', (driver) => {
     const [a, b] = await Promise.all([send('driver', [pickup]), send('driver', [pickup])]);
     expect(a[0]).toMatchObject({ status: 'sealed' });
     expect(b[0]).toEqual(a[0]);
+    // The scans are a set, as the signed claim has them: another order is the same step.
+    expect((await send('driver', [{ ...pickup, scannedUnitIds: [...ids].reverse() }]))[0]).toEqual(a[0]);
     expect((await send('driver', [{ ...pickup, at: hoursAgo(2) }]))[0]).toMatchObject({ status: 'refused', code: 'EVENT_ID_REUSED' });
+  });
+
+  it('refuses a step dated on a day that does not exist, and takes the rest of its batch', async () => {
+    const { id, ids } = await draft(['org-anyun']);
+    const [bad, good] = await reserve('driver', 2);
+    const pickup = { at: hoursAgo(1), kind: 'pickup', manifestId: id, vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids };
+    const results = await send('driver', [{ ...pickup, eventId: bad, at: '2026-13-01T10:00:00Z' }, { ...pickup, eventId: good }]);
+    expect(results[0]).toMatchObject({ eventId: bad, status: 'refused', code: 'BAD_INPUT' });
+    expect(results[1]).toMatchObject({ eventId: good, status: 'sealed' });
   });
 
   it('refuses a step that contradicts what is sealed, and keeps it as a conflict', async () => {
