@@ -78,10 +78,10 @@ export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPer
       actor,
       async (tx) => {
         await refuseRoleOutsideOrg(tx, orgId, role);
-        return { kind: 'person', id, record };
+        return { kind: 'person', id, record, answer: person };
       },
       hash === undefined ? undefined : (tx) => writeLogin(tx, id, username!, hash),
-      { eventId, requestHash, response: person },
+      { eventId, requestHash },
     );
     return { person, index, replayed: false };
   } catch (e) {

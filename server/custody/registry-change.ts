@@ -14,13 +14,14 @@ export interface RegistryChange {
   kind: string;
   id: string;
   record: Record<string, unknown>;
+  /** What a retry under the change's event id is answered (by default, the record). */
+  answer?: unknown;
 }
 
 /** A change made under the caller's event id: a retry is answered from `client_events` as a step's is. */
 export interface ChangeEvent {
   eventId: string;
   requestHash: Uint8Array;
-  response: unknown;
 }
 
 /**
@@ -29,15 +30,16 @@ export interface ChangeEvent {
  * with it and is not sealed (a login); `event` records the answer for a retry. Resolves once the
  * log has sealed it.
  */
-export async function sealRegistryChange(
+export async function sealRegistryChange<C extends RegistryChange>(
   ctx: CustodyContext,
   actor: Actor,
-  prepare: (tx: Sql) => Promise<RegistryChange>,
+  prepare: (tx: Sql) => Promise<C>,
   alongside?: (tx: Sql) => Promise<void>,
   event?: ChangeEvent,
-): Promise<{ index: number }> {
-  const { intakeId, leaf, kind } = await ctx.sql.transaction(async (tx) => {
-    const { kind, id, record } = await prepare(tx);
+): Promise<{ index: number; change: C }> {
+  const { intakeId, leaf, change } = await ctx.sql.transaction(async (tx) => {
+    const change = await prepare(tx);
+    const { kind, id, record } = change;
     const env: Envelope = {
       v: 1,
       type: 'registry.changed',
@@ -51,7 +53,7 @@ export async function sealRegistryChange(
     const [row] = await tx.query<{ id: unknown }>('INSERT INTO ledger_intake (body, leaf_hash, type) VALUES ($1, $2, $3) RETURNING id', [e.body, leaf, e.type]);
     await alongside?.(tx);
     if (event) {
-      const stored = JSON.stringify({ response: event.response, entries: [{ leafHash: toBase64(leaf), unitId: null, manifestId: null }] });
+      const stored = JSON.stringify({ response: change.answer ?? record, entries: [{ leafHash: toBase64(leaf), unitId: null, manifestId: null }] });
       await tx.query('INSERT INTO client_events (event_id, person_id, request_hash, response, ledger_intake_id) VALUES ($1, $2, $3, $4, $5)', [
         event.eventId,
         actor.personId,
@@ -60,14 +62,15 @@ export async function sealRegistryChange(
         row.id,
       ]);
     }
-    return { intakeId: Number(row.id), leaf, kind };
+    return { intakeId: Number(row.id), leaf, change };
   });
+  const { kind } = change;
   // Committed: the change is made and will be sealed. Asked again under its event id, it is
   // answered; a change without one (a key enrolled) is not to be made again.
   const notAgain = event ? 'ask again with the same event id for its ledger index' : 'it waits in the intake, to be sealed when the log seals again: do not make it again';
   try {
     const sealed = await withinTime(ctx.sequencer.sealIntake(intakeId, { leafHash: leaf }), ctx.sealWaitMs ?? SEAL_WAIT_MS, `the ${kind} change was made but is not sealed`, notAgain);
-    return { index: sealed.index };
+    return { index: sealed.index, change };
   } catch (e) {
     if (e instanceof SigningRefusedError) throw new DomainError('LEDGER_HALTED', `the log is not sealing (${e.message}): the ${kind} change is made; ${notAgain}`);
     throw e;

@@ -1,4 +1,5 @@
 // Registry reference-data validators. Pure functions, no IO.
+import type { DomainCode } from '../custody/errors.js';
 
 // ---- Unified social credit code (GB 32100-2015) ----
 
@@ -111,7 +112,7 @@ export interface WasteCodeList { edition: string; source: string; codes: WasteCo
 
 const ORG_KINDS = ['producer', 'transporter', 'operator', 'authority'];
 const SITE_KINDS = ['plant', 'storage', 'gate', 'weighbridge', 'office'];
-const VEHICLE_KINDS = ['hazmat-tanker', 'hazmat-van', 'hazmat-truck'];
+export const VEHICLE_KINDS: readonly Vehicle['kind'][] = ['hazmat-tanker', 'hazmat-van', 'hazmat-truck'];
 const DEVICE_KINDS = ['rfid-reader', 'scale', 'camera', 'gateway', 'handheld'];
 const PROTOCOLS: Record<string, string[]> = {
   'rfid-reader': ['r2000', 'chafon', 'llrp'],
@@ -121,7 +122,7 @@ const PROTOCOLS: Record<string, string[]> = {
   handheld: ['line', 'r2000', 'chafon', 'llrp'],
 };
 const HAZARDS = ['T', 'C', 'I', 'R', 'In'];
-const isIsoDate = (s: string) =>
+export const isIsoDate = (s: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s);
 const METHOD = /^(R([1-9]|1[0-5])|D(1[0-6]|[1-9])|C[1-4])$/;
 
@@ -179,14 +180,9 @@ export function validatePilotPark(park: PilotPark, wasteCodes: WasteCodeList): s
 
   const plates = new Set<string>();
   for (const v of park.vehicles) {
-    if (!isValidPlate(v.plate)) problems.push(`vehicle ${v.plate}: not a valid plate in canonical form`);
     if (plates.has(v.plate)) problems.push(`vehicle ${v.plate}: plate listed twice`);
     plates.add(v.plate);
-    if (!orgs.has(v.orgId)) problems.push(`vehicle ${v.plate}: organisation ${v.orgId} does not exist`);
-    else if (kindOf(v.orgId) !== 'transporter') problems.push(`vehicle ${v.plate}: owner ${v.orgId} is not a transporter`);
-    if (!VEHICLE_KINDS.includes(v.kind)) problems.push(`vehicle ${v.plate}: unknown kind ${v.kind}`);
-    if (!(v.ratedLoadKg > 0)) problems.push(`vehicle ${v.plate}: ratedLoadKg must be positive`);
-    if (!v.roadTransportPermit) problems.push(`vehicle ${v.plate}: missing road transport permit`);
+    problems.push(...vehicleProblems(v, kindOf(v.orgId)).map((p) => `vehicle ${v.plate}: ${p.message}`));
   }
 
   for (const d of park.devices) {
@@ -199,22 +195,51 @@ export function validatePilotPark(park: PilotPark, wasteCodes: WasteCodeList): s
     else if (s.orgId !== d.orgId) problems.push(`device ${d.id}: site ${d.siteId} belongs to ${s.orgId}, not ${d.orgId}`);
   }
 
-  const known = new Set(wasteCodes.codes.map((w) => w.code));
   for (const l of park.licences) {
     claimId(l.id, `licence ${l.number}`);
-    if (!orgs.has(l.orgId)) problems.push(`licence ${l.id}: organisation ${l.orgId} does not exist`);
-    else if (kindOf(l.orgId) !== 'operator') problems.push(`licence ${l.id}: holder ${l.orgId} is not an operator`);
-    if (!l.number) problems.push(`licence ${l.id}: missing number`);
-    if (!l.wasteCodes?.length) problems.push(`licence ${l.id}: covers no waste code`);
-    for (const c of l.wasteCodes ?? []) {
-      if (!isWasteCode(c)) problems.push(`licence ${l.id}: ${c} is not a waste code`);
-      else if (!known.has(c)) problems.push(`licence ${l.id}: ${c} is not in the ${wasteCodes.edition} waste list`);
-    }
-    if (new Set(l.wasteCodes).size !== l.wasteCodes?.length) problems.push(`licence ${l.id}: a waste code is listed twice`);
-    if (!(l.tonnesPerYear > 0)) problems.push(`licence ${l.id}: tonnesPerYear must be positive`);
-    if (!isIsoDate(l.validUntil)) problems.push(`licence ${l.id}: validUntil ${l.validUntil} is not a date`);
-    if (!l.methods?.length || l.methods.some((m) => !METHOD.test(m))) problems.push(`licence ${l.id}: methods must be R1–R15, D1–D16 or C1–C4 codes`);
+    problems.push(...licenceProblems(l, kindOf(l.orgId), wasteCodes).map((p) => `licence ${l.id}: ${p.message}`));
   }
 
   return problems;
+}
+
+/** One rule a registry record breaks: the code the admin's change is refused with, and why. */
+export interface RecordProblem {
+  code: DomainCode;
+  message: string;
+}
+
+/** Its owner must exist and be of the kind named (a vehicle's a transporter, a licence's holder an operator). */
+function ownerProblem(role: string, orgId: string, kind: string | undefined, wanted: OrgKind): RecordProblem[] {
+  if (kind === undefined) return [{ code: 'UNKNOWN_ORGANISATION', message: `organisation ${orgId} does not exist` }];
+  return kind === wanted ? [] : [{ code: 'WRONG_ORGANISATION_KIND', message: `${role} ${orgId} is not ${/^[aeiou]/.test(wanted) ? 'an' : 'a'} ${wanted}` }];
+}
+
+/** A vehicle's problems, given its owner's kind (undefined: no such organisation). */
+export function vehicleProblems(v: Vehicle, ownerKind: string | undefined): RecordProblem[] {
+  const out: RecordProblem[] = [];
+  if (!isValidPlate(v.plate)) out.push({ code: 'BAD_PLATE', message: 'not a valid plate in canonical form' });
+  out.push(...ownerProblem('owner', v.orgId, ownerKind, 'transporter'));
+  if (!VEHICLE_KINDS.includes(v.kind)) out.push({ code: 'BAD_INPUT', message: `unknown kind ${v.kind}` });
+  if (!(v.ratedLoadKg > 0)) out.push({ code: 'BAD_INPUT', message: 'ratedLoadKg must be positive' });
+  if (!v.roadTransportPermit) out.push({ code: 'BAD_INPUT', message: 'missing road transport permit' });
+  return out;
+}
+
+/** A licence's problems, given its holder's kind (undefined: no such organisation) and the national waste list. */
+export function licenceProblems(l: Licence, holderKind: string | undefined, list: { edition: string; codes: { code: string }[] }): RecordProblem[] {
+  const out: RecordProblem[] = [...ownerProblem('holder', l.orgId, holderKind, 'operator')];
+  const bad = (message: string) => out.push({ code: 'BAD_INPUT', message });
+  if (!l.number) bad('missing number');
+  if (!l.wasteCodes?.length) bad('covers no waste code');
+  const known = new Set(list.codes.map((w) => w.code));
+  for (const c of l.wasteCodes ?? []) {
+    if (!isWasteCode(c)) out.push({ code: 'UNKNOWN_WASTE_CODE', message: `${c} is not a waste code` });
+    else if (!known.has(c)) out.push({ code: 'UNKNOWN_WASTE_CODE', message: `${c} is not in the ${list.edition} waste list` });
+  }
+  if (new Set(l.wasteCodes).size !== l.wasteCodes?.length) bad('a waste code is listed twice');
+  if (!(l.tonnesPerYear > 0)) bad('tonnesPerYear must be positive');
+  if (!isIsoDate(l.validUntil)) bad(`validUntil ${l.validUntil} is not a date`);
+  if (!l.methods?.length || l.methods.some((m) => !METHOD.test(m))) bad('methods must be R1–R15, D1–D16 or C1–C4 codes');
+  return out;
 }

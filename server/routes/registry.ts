@@ -1,14 +1,17 @@
-// The park registry, read-only, for the pages' pickers: organisations (with operators'
-// licences), sites, vehicles, the national waste list shipped in fixtures/, and the storage limit.
-// Everything here is sealed in the public log as `registry.changed` entries already.
+// The park registry, for the pages' pickers: organisations (with operators' licences), sites,
+// vehicles, the national waste list shipped in fixtures/, and the storage limit. Everything here
+// is sealed in the public log as `registry.changed` entries; the admin registers vehicles and
+// licences, new or changed, as more of them.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ALL_ROLES, guard } from '../auth/guard.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { CustodyContext } from '../custody/context.js';
+import { registerLicence, registerVehicle, type LicenceInput, type VehicleInput } from '../custody/registry-admin.js';
 import { wasteCodes } from '../custody/waste-codes.js';
 import type { FindingLimits } from '../findings/limits.js';
-import { Id, problems, Strict } from './schemas.js';
+import { VEHICLE_KINDS } from '../registry/validate.js';
+import { DateOnly, EventId, Id, problems, Strict, Text } from './schemas.js';
 
 const Kind = Type.Union(['producer', 'transporter', 'operator', 'authority'].map((k) => Type.Literal(k)));
 const Licence = Type.Object(
@@ -24,6 +27,18 @@ const Vehicle = Type.Object(
   { plate: Type.String(), orgId: Type.String(), kind: Type.Union([Type.String(), Type.Null()]), ratedLoadKg: Type.Union([Type.Number(), Type.Null()]) },
   Strict,
 );
+const OrgId = Type.String({ minLength: 1, maxLength: 100 });
+const VehicleKind = Type.Union(VEHICLE_KINDS.map((k) => Type.Literal(k)));
+const VehicleRecord = Type.Object({ plate: Type.String(), orgId: Type.String(), kind: Type.String(), ratedLoadKg: Type.Number(), roadTransportPermit: Type.String() }, Strict);
+const LicenceRecord = Type.Object(
+  { id: Type.String(), orgId: Type.String(), number: Type.String(), wasteCodes: Type.Array(Type.String()), tonnesPerYear: Type.Number(), validUntil: Type.String(), methods: Type.Array(Type.String()) },
+  Strict,
+);
+/** The answers to registering a record: 201 new, 200 changed (or a retry answered), or a problem. */
+const registered = <T extends ReturnType<typeof Type.Object>>(name: string, record: T) => {
+  const answer = Type.Object({ [name]: record, index: Type.Integer(), replayed: Type.Boolean() }, Strict);
+  return { 201: answer, 200: answer, ...problems(400, 401, 403, 409, 422, 503) };
+};
 const WasteCode = Type.Object(
   { code: Type.String(), category: Type.String(), categoryName: Type.String(), industry: Type.String(), description: Type.String(), hazards: Type.Array(Type.String()) },
   Strict,
@@ -37,6 +52,7 @@ const record = (v: unknown): Rec => (typeof v === 'string' ? JSON.parse(v) : ((v
 export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; custody: CustodyContext; limits: FindingLimits }): void {
   const { custody } = deps;
   const everyone = guard(deps.tokens, ALL_ROLES);
+  const admins = guard(deps.tokens, ['admin']);
   const secured = { security: [{ bearer: [] }], tags: ['registry'] };
 
   app.get('/api/registry/organisations', {
@@ -111,6 +127,50 @@ export function registryRoutes(app: FastifyInstance, deps: { tokens: Tokens; cus
         return { plate: v.plate, orgId: v.org_id, kind: str(r.kind), ratedLoadKg: numOrNull(r.ratedLoadKg) };
       }),
     };
+  });
+
+  app.put('/api/registry/vehicles/:plate', {
+    onRequest: admins,
+    schema: {
+      ...secured,
+      description:
+        "Register a transporter's vehicle, or change one (sealed as registry.changed): a Chinese plate (a middle dot is dropped), owned by a transporter, of a hazmat kind, with a positive rated load and its road transport permit. A field left out keeps the vehicle's registered value; a new vehicle needs them all. 201 when new, 200 when changed; a retry with the same eventId gets the first answer (200, replayed).",
+      params: Type.Object({ plate: Type.String({ minLength: 1, maxLength: 20 }) }, Strict),
+      body: Type.Object(
+        { eventId: EventId, orgId: OrgId, kind: Type.Optional(VehicleKind), ratedLoadKg: Type.Optional(Type.Number()), roadTransportPermit: Type.Optional(Text(100)) },
+        Strict,
+      ),
+      response: registered('vehicle', VehicleRecord),
+    },
+  }, async (req, reply) => {
+    const { record, created, ...answer } = await registerVehicle(custody, req.actor!, (req.params as { plate: string }).plate, req.body as VehicleInput);
+    return reply.code(created ? 201 : 200).send({ vehicle: record, ...answer });
+  });
+
+  app.put('/api/registry/licences/:id', {
+    onRequest: admins,
+    schema: {
+      ...secured,
+      description:
+        "Register an operator's licence, or renew or change one (sealed as registry.changed): held by an operator, covering codes of the national waste list, a positive tonnage a year, valid until a date, for treatment methods (R1–R15, D1–D16, C1–C4; left out, a renewal keeps the licence's). The receipt and treatment checks use it at once. 201 when new, 200 when changed; a retry with the same eventId gets the first answer (200, replayed).",
+      params: Type.Object({ id: Id }, Strict),
+      body: Type.Object(
+        {
+          eventId: EventId,
+          orgId: OrgId,
+          number: Text(100),
+          wasteCodes: Type.Array(Type.String({ maxLength: 20 }), { maxItems: 1000 }),
+          tonnesPerYear: Type.Number(),
+          validUntil: DateOnly,
+          methods: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 40 })),
+        },
+        Strict,
+      ),
+      response: registered('licence', LicenceRecord),
+    },
+  }, async (req, reply) => {
+    const { record, created, ...answer } = await registerLicence(custody, req.actor!, (req.params as { id: string }).id, req.body as LicenceInput);
+    return reply.code(created ? 201 : 200).send({ licence: record, ...answer });
   });
 
   app.get('/api/registry/waste-codes', {

@@ -44,6 +44,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/devices': ALL, 'PUT /api/devices/:id/key': ALL, 'GET /api/devices/unbound-tags': [P, A],
   'GET /api/registry/organisations': ALL, 'GET /api/registry/sites': ALL, 'GET /api/registry/vehicles': ALL,
   'GET /api/registry/waste-codes': ALL, 'GET /api/registry/limits': ALL,
+  'PUT /api/registry/vehicles/:plate': [A], 'PUT /api/registry/licences/:id': [A],
   'GET /api/gate/activity': [O, I, A], 'GET /api/gate/pictures/:sha256': [O, I, A], 'GET /api/manifests/:id/units': ALL,
   'GET /*': 'public', // the web app's pages and assets (server/routes/web.ts)
 };

@@ -3,7 +3,7 @@
 // and enrolled (the downloaded private key then signs the device's readings, the old one no
 // longer does), a proof for another device refused as problem+json, people's logins taken away
 // and given, a person added (roles limited to those the organisation's kind fits), the admin's
-// own password changed, the registry, English.
+// own password changed, the registry and a vehicle registered there, English.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,25 @@ describe(`the admin in the browser (${driver})`, () => {
     expect(await dongxin.textContent()).toContain('浙危废经第0362号');
     expect(await dongxin.textContent()).toContain('经营单位');
     expect(await page.locator('table.vehicles tr[data-plate="浙JA3275"]').textContent()).toContain('1,800 kg');
+  });
+
+  it('registers a vehicle from the registry page: a bad plate refused, then listed at once', async () => {
+    await page.click('button.add-vehicle');
+    const form = page.locator('form.vehicle-form');
+    await form.locator('input[name=plate]').fill('浙J90088');
+    await form.locator('select[name=orgId]').selectOption('org-taihang');
+    await form.locator('select[name=kind]').selectOption('hazmat-van');
+    await form.locator('input[name=ratedLoadKg]').fill('1500');
+    await form.locator('input[name=roadTransportPermit]').fill('浙交运管台字331002090088号');
+    await form.locator('input[name=plate]').fill('浙I90088'); // plates never use I
+    await form.locator('button[type=submit]').click();
+    expect(await form.locator('.problem').getAttribute('data-code')).toBe('BAD_PLATE');
+    await form.locator('input[name=plate]').fill('浙J90088');
+    await form.locator('button[type=submit]').click();
+    await page.locator('.notice', { hasText: '车辆 浙J90088 已登记' }).waitFor();
+    const row = page.locator('table.vehicles tr[data-plate="浙J90088"]');
+    expect(await row.textContent()).toContain('1,500 kg');
+    expect(await row.textContent()).toContain('危险货物厢式车');
   });
 
   it('takes a login away and gives it back from the people page; each ends the sessions before', async () => {

@@ -27,6 +27,11 @@ export function loadRegistry(): Promise<Registry> {
   return cached;
 }
 
+/** After the admin changed the registry: the next load asks the server again. */
+export function forgetRegistry(): void {
+  cached = null;
+}
+
 export function orgName(reg: Registry | undefined, id: string): string {
   const o = reg?.organisations.find((x) => x.id === id);
   if (!o) return id;
