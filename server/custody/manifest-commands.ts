@@ -150,13 +150,19 @@ export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string,
     if (s.vehiclePlate !== m.legs[leg].vehiclePlate) throw new DomainError('BAD_MANIFEST', `leg ${leg + 1} is to be carried by ${m.legs[leg].vehiclePlate}, not ${s.vehiclePlate}`);
     // At pickup the manifest's units; at a handover, those the previous leg carries. At pickup,
     // units the loading bay's reader already read onto the truck count as taken, with no new entry.
-    const loaded = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [m.unitIds])).map((r) => r.id);
+    // (At a handover, only units its pickup took: one left behind may be on another truck now.)
+    const loaded = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [step === 'pick_up' ? m.unitIds : m.carried])).map((r) => r.id);
     const carried = step === 'pick_up' ? m.unitIds : loaded;
     const byReader = step === 'pick_up' ? loaded : [];
     const taken = scanned.filter((u) => carried.includes(u) && !byReader.includes(u));
     const unexpected = scanned.filter((u) => !carried.includes(u));
     const missing = carried.filter((u) => !scanned.includes(u) && !byReader.includes(u)).sort();
     if (taken.length === 0 && byReader.length === 0) throw new DomainError('BAD_MANIFEST', 'none of the scanned units is carried under this manifest');
+    // Refused units wait at the refusing operator's site, under no other manifest: one left behind
+    // by the trip meant to take them would have nowhere to go.
+    if (step === 'pick_up' && m.onwardOf && missing.length > 0) {
+      throw new DomainError('BAD_MANIFEST', `an onward manifest takes every refused unit it lists: scan ${missing.join(', ')} too, or correct the manifest first`);
+    }
     const units: UnitRow[] = [];
     for (const u of taken) {
       const unit = await lockUnit(tx, u); // in id order, so concurrent steps cannot deadlock
@@ -193,7 +199,7 @@ export async function receive(ctx: CustodyContext, actor: Actor, id: string, s: 
   return runStep(ctx, actor, s, claim, async (tx, sig) => {
     const m = await lockManifest(tx, id);
     checkParty(m, 'receive', actor);
-    const arrived = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [m.unitIds])).map((r) => r.id);
+    const arrived = (await tx.query<{ id: string }>(`SELECT id FROM units WHERE id = ANY($1) AND state = 'loaded' ORDER BY id`, [m.carried])).map((r) => r.id);
     const decided = decisions.map((d) => d.unitId);
     if (new Set(decided).size !== decided.length || decided.join() !== arrived.join()) {
       throw new DomainError('BAD_MANIFEST', `decide on each unit that arrived, once: ${arrived.join(', ')}`);

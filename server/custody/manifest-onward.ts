@@ -42,7 +42,7 @@ export async function sendOnRefused(ctx: CustodyContext, actor: Actor, fromId: s
     const units = await tx.query<{ id: string; state: string; waste_code: string; producer_org_id: string }>('SELECT id, state, waste_code, producer_org_id FROM units WHERE id = ANY($1) ORDER BY id FOR UPDATE', [unitIds]);
     for (const id of unitIds) {
       const u = units.find((x) => x.id === id);
-      if (!u || !from.unitIds.includes(id)) throw new DomainError('BAD_MANIFEST', `unit ${id} is not on manifest ${from.number}`);
+      if (!u || !from.carried.includes(id)) throw new DomainError('BAD_MANIFEST', `unit ${id} is not carried under manifest ${from.number}`);
       if (u.state !== 'refused') throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is ${u.state}: only refused units are sent on`);
       if (from.sentOn.includes(id)) throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is already sent on`);
     }
@@ -55,7 +55,7 @@ export async function sendOnRefused(ctx: CustodyContext, actor: Actor, fromId: s
     const createdLeaf = toBase64(leafHash(encodeEntry(created).body));
     const sentOn = envelope(actor, 'manifest.sent_on', at, from.id, { onward: { manifestId: id, number, leafHash: createdLeaf }, units: unitIds, eventId: d.eventId }, sig, from.lastLeafHash);
     const entries: Envelope[] = [created, sentOn];
-    const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1)', [from.unitIds]);
+    const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1)', [from.carried]);
     const gone = new Set([...from.sentOn, ...unitIds]);
     if (others.every((u) => unitSettled(u, [...gone]))) {
       const sentOnLeaf = toBase64(leafHash(encodeEntry(sentOn).body));

@@ -43,6 +43,8 @@ export interface ManifestRow {
   receiverRole: 'operator' | 'producer';
   /** Units of this manifest sent on under onward manifests. */
   sentOn: string[];
+  /** The units its pickup took: those it carries (others listed were left behind, free again). */
+  carried: string[];
   /** 1, and one more for each approved correction. */
   version: number;
   correction: PendingCorrection | null;
@@ -78,6 +80,7 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
       onwardOf: (d.onwardOf as { manifestId: string } | undefined)?.manifestId ?? null,
       receiverRole: (d.receiverRole as 'producer' | undefined) ?? 'operator',
       sentOn: [],
+      carried: [],
       version: 1,
       correction: null,
     };
@@ -87,8 +90,9 @@ export function applyManifestEntry(row: ManifestRow | undefined, e: Envelope, le
   if (e.type.startsWith('unit.')) return { ...row, lastLeafHash: leaf, entries: row.entries + 1 };
   const step = (e.data as { step?: string }).step;
   if (e.type === 'manifest.signed' && (step === 'pick_up' || step === 'hand_over')) {
-    const leg = (e.data as { leg: number }).leg;
-    return { ...row, state: nextManifestState(row.state, step, e.by.role as Role), currentLeg: leg, lastLeafHash: leaf, entries: row.entries + 1 };
+    const { leg, taken } = e.data as { leg: number; taken?: string[] };
+    const carried = step === 'pick_up' ? (taken ?? row.unitIds) : row.carried;
+    return { ...row, state: nextManifestState(row.state, step, e.by.role as Role), currentLeg: leg, carried, lastLeafHash: leaf, entries: row.entries + 1 };
   }
   if (e.type === 'manifest.sent_on') {
     nextManifestState(row.state, 'send_on', e.by.role as Role);

@@ -8,9 +8,9 @@ const COLUMNS: [keyof ManifestRow, string][] = [
   ['id', 'id'], ['number', 'number'], ['state', 'state'], ['producerOrgId', 'producer_org_id'], ['receiverOrgId', 'receiver_org_id'],
   ['legs', 'legs'], ['currentLeg', 'current_leg'], ['unitIds', 'unit_ids'], ['plannedDate', 'planned_date'], ['createdAt', 'created_at'],
   ['lastLeafHash', 'last_leaf_hash'], ['entries', 'entries'], ['onwardOf', 'onward_of'], ['receiverRole', 'receiver_role'],
-  ['sentOn', 'sent_on'], ['version', 'version'], ['correction', 'correction'],
+  ['sentOn', 'sent_on'], ['carried', 'carried'], ['version', 'version'], ['correction', 'correction'],
 ];
-const JSON_COLUMNS = new Set<keyof ManifestRow>(['legs', 'unitIds', 'sentOn', 'correction']);
+const JSON_COLUMNS = new Set<keyof ManifestRow>(['legs', 'unitIds', 'sentOn', 'carried', 'correction']);
 const SELECT = `SELECT ${COLUMNS.map(([, c]) => `m.${c}`).join(', ')} FROM manifests m`;
 
 function fromDb(r: Record<string, unknown>): ManifestRow {

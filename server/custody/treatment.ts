@@ -52,13 +52,18 @@ export async function treatUnit(ctx: CustodyContext, actor: Actor, unitId: strin
   const at = s.at ?? new Date().toISOString();
   const claim = { eventId: s.eventId, action: 'unit.dispose', subject: `unit:${unitId}`, at, data: { method: s.method } };
   return runStep(ctx, actor, s, claim, async (tx, sig) => {
-    const [on] = await tx.query<{ id: string }>(`SELECT id FROM manifests WHERE unit_ids ? $1 AND receiver_org_id = $2 AND state = 'received'`, [unitId, actor.orgId]);
+    // The manifest it was received under: it carried the unit and did not send it on (a unit
+    // refused, sent on and received here again was received under the later one).
+    const [on] = await tx.query<{ id: string }>(
+      `SELECT id FROM manifests WHERE carried ? $1 AND NOT sent_on ? $1 AND receiver_org_id = $2 AND state = 'received' ORDER BY created_at DESC LIMIT 1`,
+      [unitId, actor.orgId],
+    );
     if (!on) throw new DomainError('NOT_IN_SCOPE', `unit ${unitId} was not received by your organisation`);
     const m = await lockManifest(tx, on.id);
     const unit = await lockUnit(tx, unitId);
     nextUnitState(unit.state, 'dispose', actor.role);
     const licence = await coveringLicence(tx, actor.orgId, unit, s.method, at);
-    const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1) AND id <> $2', [m.unitIds, unitId]);
+    const others = await tx.query<{ id: string; state: string }>('SELECT id, state FROM units WHERE id = ANY($1) AND id <> $2', [m.carried, unitId]);
     const closes = others.every((u) => unitSettled(u, m.sentOn));
     const closing: Envelope = { v: 1, type: 'manifest.closed', at, by: { org: actor.orgId, person: actor.personId, role: actor.role }, manifest: m.id, data: { eventId: s.eventId }, sig };
     return chainUnderManifest(actor, at, m, sig, { after: closes ? [closing] : [] }, [unit], () => ({ type: 'unit.disposed', data: { manifestId: m.id, method: s.method, licenceId: licence.id, eventId: s.eventId } }));

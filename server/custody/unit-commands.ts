@@ -110,7 +110,7 @@ type StepData = Record<string, unknown>;
 async function inCustody(tx: Sql, actor: Actor, unit: UnitRow): Promise<boolean> {
   if (actor.role === 'producer') return unit.producerOrgId === actor.orgId;
   if (actor.role !== 'operator') return false;
-  const rows = await tx.query(`SELECT 1 FROM manifests WHERE unit_ids ? $1 AND receiver_org_id = $2 AND state IN ('arrived', 'received') LIMIT 1`, [unit.id, actor.orgId]);
+  const rows = await tx.query(`SELECT 1 FROM manifests WHERE carried ? $1 AND receiver_org_id = $2 AND state IN ('arrived', 'received') LIMIT 1`, [unit.id, actor.orgId]);
   return rows.length > 0;
 }
 

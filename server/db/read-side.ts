@@ -161,6 +161,7 @@ export const manifests = pgTable(
     onwardOf: text('onward_of'), // the manifest whose refused units this one carries on
     receiverRole: text('receiver_role').notNull().default('operator'), // 'producer' when refused units go back
     sentOn: jsonb('sent_on').notNull().default([]), // units sent on under onward manifests
+    carried: jsonb('carried').notNull().default([]), // units taken at pickup: those the manifest carries
     version: integer('version').notNull().default(1),
     correction: jsonb('correction'), // a correction waiting for approval
   },
