@@ -161,7 +161,7 @@ export async function takeCustody(ctx: CustodyContext, actor: Actor, id: string,
     // Refused units wait at the refusing operator's site, under no other manifest: one left behind
     // by the trip meant to take them would have nowhere to go.
     if (step === 'pick_up' && m.onwardOf && missing.length > 0) {
-      throw new DomainError('BAD_MANIFEST', `an onward manifest takes every refused unit it lists: scan ${missing.join(', ')} too, or correct the manifest first`);
+      throw new DomainError('BAD_MANIFEST', `an onward manifest takes every refused unit it lists: scan ${missing.join(', ')} too (a drum that cannot be found is an incident to report, not one to leave behind)`);
     }
     const units: UnitRow[] = [];
     for (const u of taken) {

@@ -5,7 +5,9 @@
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
+import { cstDate } from '../china-time.js';
 import { checkLegs, manifestStep } from './manifest-commands.js';
+import { checkDestination } from './manifest-onward.js';
 import type { Leg, ManifestChanges, ManifestRow } from './manifest-projection.js';
 import type { StepInput } from './write-step.js';
 
@@ -27,6 +29,11 @@ async function touchedBy(tx: Sql, m: ManifestRow, c: ManifestChanges): Promise<S
     if (m.receiverRole === 'producer') throw refuse('units going back to their producer keep that receiver');
     const [org] = await tx.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [c.receiverOrgId]);
     if (org?.kind !== 'operator') throw refuse(`${c.receiverOrgId} is not a licensed operator`);
+    // Refused units carried on: held to the rules their onward manifest was drafted under.
+    if (m.onwardOf) {
+      const units = await tx.query<{ producer_org_id: string; waste_code: string }>('SELECT producer_org_id, waste_code FROM units WHERE id = ANY($1)', [m.unitIds]);
+      await checkDestination(tx, m.producerOrgId, units, c.receiverOrgId, cstDate(new Date().toISOString()));
+    }
     touched.add(c.receiverOrgId);
   }
   if (c.legs !== undefined) {

@@ -16,12 +16,12 @@ import { applyManifestEntry } from './manifest-projection.js';
 import { lockManifest, saveManifestSql } from './manifest-store.js';
 import { runStep } from './write-step.js';
 
-/** Where refused units may go: back to their producer, or to an operator licensed for them. */
-async function checkDestination(tx: Sql, actor: Actor, units: { producer_org_id: string; waste_code: string }[], receiverOrgId: string, day: string): Promise<'producer' | 'operator'> {
+/** Where refused units may go: back to their producer, or to an operator (not the one that refused them) licensed for them. */
+export async function checkDestination(tx: Sql, refusingOrgId: string, units: { producer_org_id: string; waste_code: string }[], receiverOrgId: string, day: string): Promise<'producer' | 'operator'> {
   if (units.every((u) => u.producer_org_id === receiverOrgId)) return 'producer';
   const wasteCodes = units.map((u) => u.waste_code);
   const bad = (m: string) => new DomainError('BAD_MANIFEST', m);
-  if (receiverOrgId === actor.orgId) throw bad('refused units go back to their producer or on to another operator, not to the operator that refused them');
+  if (receiverOrgId === refusingOrgId) throw bad('refused units go back to their producer or on to another operator, not to the operator that refused them');
   const [org] = await tx.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [receiverOrgId]);
   if (org?.kind !== 'operator') throw bad(`${receiverOrgId} is neither the units' producer nor a licensed operator`);
   const licences = (await tx.query<{ record: { wasteCodes: string[]; validUntil: string } }>('SELECT record FROM licences WHERE org_id = $1', [receiverOrgId])).map((r) => r.record);
@@ -46,7 +46,7 @@ export async function sendOnRefused(ctx: CustodyContext, actor: Actor, fromId: s
       if (u.state !== 'refused') throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is ${u.state}: only refused units are sent on`);
       if (from.sentOn.includes(id)) throw new DomainError('UNIT_UNAVAILABLE', `unit ${id} is already sent on`);
     }
-    const receiverRole = await checkDestination(tx, actor, units, d.receiverOrgId, cstDate(at));
+    const receiverRole = await checkDestination(tx, actor.orgId, units, d.receiverOrgId, cstDate(at));
     await checkLegs(tx, d.legs);
     const number = await nextManifestNumber(ctx, tx, at);
     const id = randomUUID();

@@ -84,6 +84,8 @@ describe.each(DRIVERS)('manifests beyond the straight path on %s', (driver) => {
 
     // Onward to org-lvxun: signed by the operator, carried by org-taihang, received and treated there.
     await step('operator', next.id, 'signature', {});
+    // A correction holds it to the rules it was drafted under: not back to the operator that refused the unit.
+    expect((await step('operator', next.id, 'corrections', { reason: '改回本厂', changes: { receiverOrgId: 'org-dongxin' } }, 422)).detail).toMatch(/not to the operator that refused them/);
     await step('driver2', next.id, 'pickup', { vehiclePlate: plateOf('org-taihang'), scannedUnitIds: [ids[1]] });
     await step('operator2', next.id, 'arrival', { vehiclePlate: plateOf('org-taihang') });
     await step('operator2', next.id, 'receipt', { decisions: [{ unitId: ids[1], accept: true, grossKg: '119', tareKg: '18' }] });
