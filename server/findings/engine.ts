@@ -12,6 +12,7 @@ import type { NewFinding } from './codes.js';
 import { enqueueFinding } from '../alerts/subscriptions.js';
 import { applyFindingEntry, raisedEnvelope, saveFindingSql } from './finding-store.js';
 import type { FindingLimits } from './limits.js';
+import { LoggedLicences } from './logged-licences.js';
 import { streamFindings, type RuleContext } from './stream-rules.js';
 import { timeFindings } from './time-rules.js';
 
@@ -33,7 +34,9 @@ export interface FindingEngineOptions {
 }
 
 export class FindingEngine {
-  private readonly keys = new EnrolledKeys();
+  // What the rules know of the log before the next entry: rebuilt when primed, then learned page by page.
+  private keys = new EnrolledKeys();
+  private licences = new LoggedLicences();
   private primedTo = -1;
   private busy?: Promise<void>;
   private again = false;
@@ -89,14 +92,18 @@ export class FindingEngine {
   /** The registry and recent steps before `from`, so signature checks resume where they left off. */
   private async prime(from: number): Promise<void> {
     if (this.primedTo === from) return;
+    this.keys = new EnrolledKeys();
+    this.licences = new LoggedLicences();
     const rows = await this.o.sql.query(
       `SELECT idx, body FROM ledger_entries WHERE idx < $1 AND (type = 'registry.changed' OR idx >= $1 - 50) ORDER BY idx`,
       [from],
     );
     for (const r of rows) {
       const e = JSON.parse(fromUtf8(bytes(r.body))) as Envelope;
-      if (e.type === 'registry.changed') this.keys.learn(e);
-      else if (e.sig?.length) await this.keys.check(e);
+      if (e.type === 'registry.changed') {
+        this.keys.learn(e);
+        this.licences.learn(e);
+      } else if (e.sig?.length) await this.keys.check(e);
     }
     this.primedTo = from;
   }
@@ -108,7 +115,8 @@ export class FindingEngine {
     await this.prime(from);
     const rows = await this.o.sql.query('SELECT idx, body FROM ledger_entries WHERE idx >= $1 ORDER BY idx LIMIT $2', [from, PAGE]);
     if (rows.length === 0) return false;
-    const ctx: RuleContext = { sql: this.o.sql, limits: this.o.limits, keys: this.keys };
+    const ctx: RuleContext = { sql: this.o.sql, limits: this.o.limits, keys: this.keys, licences: this.licences };
+    this.primedTo = -1; // learning past `from` now: a page that fails to seal is read again after priming afresh
     const found: NewFinding[] = [];
     for (const r of rows) {
       let e: Envelope;

@@ -1,5 +1,7 @@
-// The rules that read each sealed entry as it comes, in index order. Each looks only at the entry,
-// the entries before it and the registry, so the same log always gives the same findings.
+// The rules that read each sealed entry as it comes, in index order. Weights, custody and licences
+// are taken from the entries before it (licences as learned from the log's registry changes), so
+// a step sealed after it does not change its findings. A manifest's number, parties and legs come
+// from its row, which only a correction changes.
 import type { Envelope } from '../../ledger/index.js';
 import { bytes, num, type Sql } from '../../ledger/store/sql.js';
 import { fromUtf8 } from '../../ledger/index.js';
@@ -8,11 +10,13 @@ import { cstDate } from '../china-time.js';
 import { grams } from '../custody/unit-commands.js';
 import type { NewFinding } from './codes.js';
 import type { FindingLimits } from './limits.js';
+import type { LoggedLicences } from './logged-licences.js';
 
 export interface RuleContext {
   sql: Sql;
   limits: FindingLimits;
   keys: EnrolledKeys;
+  licences: LoggedLicences;
 }
 
 interface ManifestFacts {
@@ -33,10 +37,14 @@ async function manifestFacts(sql: Sql, id: string): Promise<ManifestFacts | unde
 
 const parties = (m: ManifestFacts, ...more: (string | undefined)[]) => [...new Set([m.producer, ...m.legs.map((l) => l.transporterOrgId), m.receiver, ...more].filter((o): o is string => !!o))].sort();
 
-/** The latest entry of a unit of the given types before an index. */
-async function lastOf(sql: Sql, unitId: string, types: string[], before: number): Promise<{ index: number; e: Envelope } | undefined> {
-  const [r] = await sql.query('SELECT idx, body FROM ledger_entries WHERE unit_id = $1 AND type = ANY($2) AND idx < $3 ORDER BY idx DESC LIMIT 1', [unitId, types, before]);
-  return r && { index: num(r.idx), e: JSON.parse(fromUtf8(bytes(r.body))) };
+/** The latest entry of a unit of the given types before an index (by someone in `role`, if given). */
+async function lastOf(sql: Sql, unitId: string, types: string[], before: number, role?: string): Promise<{ index: number; e: Envelope } | undefined> {
+  const rows = await sql.query('SELECT idx, body FROM ledger_entries WHERE unit_id = $1 AND type = ANY($2) AND idx < $3 ORDER BY idx DESC', [unitId, types, before]);
+  for (const r of rows) {
+    const e = JSON.parse(fromUtf8(bytes(r.body))) as Envelope;
+    if (!role || e.by.role === role) return { index: num(r.idx), e };
+  }
+  return undefined;
 }
 
 const outside = (l: FindingLimits, expectedKg: string, actualKg: string) => {
@@ -91,13 +99,29 @@ async function receipt(c: RuleContext, index: number, e: Envelope): Promise<NewF
     out.push({ ...base, key: `CUSTODY_GAP:${unit}:${e.manifest}`, code: 'CUSTODY_GAP', evidence: custody ? [custody.index, index] : [index], detail: `unit reached the receiver, but no one scanned it onto leg ${m.currentLeg + 1}` });
   }
   if (e.type === 'unit.received' && e.by.role === 'operator') {
-    const [u] = await c.sql.query<{ waste_code: string }>('SELECT waste_code FROM units WHERE id = $1', [unit]);
-    const licences = (await c.sql.query<{ record: { wasteCodes: string[]; validUntil: string } }>('SELECT record FROM licences WHERE org_id = $1', [e.by.org])).map((r) => r.record);
-    if (u && !licences.some((l) => l.validUntil >= cstDate(e.at) && l.wasteCodes.includes(u.waste_code))) {
+    const [u] = await c.sql.query<{ waste_code: string }>('SELECT waste_code FROM units WHERE id = $1', [unit]); // fixed at registration
+    if (u && !c.licences.covers(e.by.org!, u.waste_code, cstDate(e.at))) {
       out.push({ ...base, key: `LICENCE_SCOPE:${unit}:${e.manifest}`, code: 'LICENCE_SCOPE', evidence: [index], detail: `${e.by.org} accepted waste ${u.waste_code} that no valid licence of its covers` });
     }
   }
   return out;
+}
+
+/**
+ * The sum of a manifest's units' net weights at their producer, as last weighed there before
+ * `index` (a receiver's weighing sealed later does not count); undefined if none was weighed.
+ */
+async function producerKg(sql: Sql, manifestId: string, index: number): Promise<string | undefined> {
+  const [m] = await sql.query<{ unit_ids: string[] }>('SELECT unit_ids FROM manifests WHERE id = $1', [manifestId]); // fixed at creation
+  let total = 0;
+  let weighed = false;
+  for (const unit of m?.unit_ids ?? []) {
+    const w = await lastOf(sql, unit, ['unit.weighed'], index, 'producer');
+    if (!w) continue;
+    total += grams((w.e.data as { netKg: string }).netKg);
+    weighed = true;
+  }
+  return weighed ? String(total / 1000) : undefined;
 }
 
 /** A weighbridge reading of a truck under a manifest against the sum of its units' producer weights. */
@@ -105,10 +129,7 @@ async function truckWeighed(c: RuleContext, index: number, e: Envelope): Promise
   const d = e.data as { manifestId?: string; netKg?: string; plate?: string };
   const m = d.manifestId ? await manifestFacts(c.sql, d.manifestId) : undefined;
   if (!m || !d.netKg) return [];
-  const [{ kg }] = await c.sql.query<{ kg: string | null }>(
-    `SELECT sum(net_kg)::text AS kg FROM units WHERE id IN (SELECT jsonb_array_elements_text(unit_ids) FROM manifests WHERE id = $1)`,
-    [d.manifestId],
-  );
+  const kg = await producerKg(c.sql, d.manifestId!, index);
   if (!kg || !outside(c.limits, kg, d.netKg)) return [];
   return [{
     key: `WEIGHT_MISMATCH:truck:${index}`, code: 'WEIGHT_MISMATCH', subjects: { manifest: d.manifestId, vehicle: d.plate }, orgs: parties(m), evidence: [index],
@@ -119,6 +140,7 @@ async function truckWeighed(c: RuleContext, index: number, e: Envelope): Promise
 export async function streamFindings(c: RuleContext, index: number, e: Envelope): Promise<NewFinding[]> {
   if (e.type === 'registry.changed') {
     c.keys.learn(e);
+    c.licences.learn(e);
     return [];
   }
   const out: NewFinding[] = [];

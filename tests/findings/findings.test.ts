@@ -134,12 +134,48 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
     await receiveAll(id, [hw17]);
     // A weighbridge reading (no command of this server makes one yet: the device gateway will).
-    const { id: truckManifest } = await manifest(2); // 2 × 100 kg
+    const { id: truckManifest, ids } = await manifest(2); // 2 × 100 kg
+    await step('driver', truckManifest, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
     const at = new Date().toISOString();
     await put({ v: 1, type: 'vehicle.weighed', at, by: { role: 'device', org: 'org-dongxin', device: 'dev-dongxin-wb' }, data: { manifestId: truckManifest, plate: plateOf('org-anyun'), grossKg: '9000', tareKg: '8750', netKg: '250' } });
+    // Sealed after those, before the rules read them: each is judged by the log as it stood at its
+    // own entry. A licence granted later does not cover the acceptance; the receiver weighing the
+    // drums at 125 kg later does not make the truck's 250 kg right.
+    const granted = await (await Client.as(app, 'admin')).request('PUT', '/api/registry/licences/lic-dongxin-hw17', {
+      eventId: eventId('lic'), orgId: 'org-dongxin', number: '浙危废经第 3310820099 号', wasteCodes: ['336-064-17'], tonnesPerYear: 100, validUntil: '2030-12-31', methods: ['D10'],
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    await step('operator', truckManifest, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await receiveAll(truckManifest, ids, () => '143');
     await readAll();
     expect(await about(id)).toEqual(['LICENCE_SCOPE']);
-    expect(await about(truckManifest)).toEqual(['WEIGHT_MISMATCH']);
+    expect((await findings()).filter((f) => f.key.startsWith('WEIGHT_MISMATCH:truck:')).map((f) => f.subjects.manifest)).toEqual([truckManifest]);
+  });
+
+  it('judges a page read again after it failed to seal by the log before it, not by what the failed read learned', async () => {
+    const p = as.get('producer')!;
+    const oil = (await p.register({ wasteCode: '900-214-08' })).unit.id; // org-dongxin holds no licence for it
+    const res = await p.request('POST', '/api/manifests', { eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [leg('org-anyun')], unitIds: [oil], plannedDate: '2026-12-01' });
+    const id = res.json().manifest.id as string;
+    await step('producer', id, 'signature', {});
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [oil] });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await receiveAll(id, [oil]);
+    const granted = await (await Client.as(app, 'admin')).request('PUT', '/api/registry/licences/lic-dongxin-oil', {
+      eventId: eventId('lic'), orgId: 'org-dongxin', number: '浙危废经第 3310820098 号', wasteCodes: ['900-214-08'], tonnesPerYear: 100, validUntil: '2030-12-31', methods: ['D10'],
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    // The first read of the page (the receipt, then the licence) fails to seal its findings.
+    const e = engine(); // one engine: it reads the page again after the failure
+    const failing = vi.spyOn(FindingEngine.prototype as unknown as { seal(): Promise<boolean> }, 'seal').mockRejectedValueOnce(new Error('the database went away'));
+    try {
+      await readAll(e);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await about(id)).toEqual([]);
+    await readAll(e);
+    expect(await about(id)).toEqual(['LICENCE_SCOPE']);
   });
 
   it('resumes after a restart without missing or repeating a finding', async () => {
