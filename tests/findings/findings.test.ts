@@ -71,6 +71,18 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
   }
   const receiveAll = (id: string, ids: string[], kg: (i: number) => string = () => '118') =>
     step('operator', id, 'receipt', { decisions: ids.map((unitId, i) => ({ unitId, accept: true, grossKg: kg(i), tareKg: '18' })) });
+  /** A drum of this waste, carried to org-dongxin and accepted there; answers its manifest. */
+  async function receivedAtDongxin(wasteCode: string) {
+    const p = as.get('producer')!;
+    const unit = (await p.register({ wasteCode })).unit.id;
+    const res = await p.request('POST', '/api/manifests', { eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [leg('org-anyun')], unitIds: [unit], plannedDate: '2026-12-01' });
+    const id = res.json().manifest.id as string;
+    await step('producer', id, 'signature', {});
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [unit] });
+    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
+    await receiveAll(id, [unit]);
+    return id;
+  }
 
   it('raises nothing for a clean manifest', async () => {
     const { id, ids } = await manifest(2);
@@ -125,14 +137,7 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
   });
 
   it('raises a licence finding for waste the receiver is not licensed for, a truck weight off its units, a forged signature', async () => {
-    const p = as.get('producer')!;
-    const hw17 = (await p.register({ wasteCode: '336-064-17' })).unit.id; // org-dongxin holds no licence for HW17
-    const res = await p.request('POST', '/api/manifests', { eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [leg('org-anyun')], unitIds: [hw17], plannedDate: '2026-12-01' });
-    const id = res.json().manifest.id as string;
-    await step('producer', id, 'signature', {});
-    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [hw17] });
-    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
-    await receiveAll(id, [hw17]);
+    const id = await receivedAtDongxin('336-064-17'); // org-dongxin holds no licence for HW17
     // A weighbridge reading (no command of this server makes one yet: the device gateway will).
     const { id: truckManifest, ids } = await manifest(2); // 2 × 100 kg
     await step('driver', truckManifest, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids });
@@ -153,14 +158,7 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
   });
 
   it('judges a page read again after it failed to seal by the log before it, not by what the failed read learned', async () => {
-    const p = as.get('producer')!;
-    const oil = (await p.register({ wasteCode: '900-214-08' })).unit.id; // org-dongxin holds no licence for it
-    const res = await p.request('POST', '/api/manifests', { eventId: eventId('mf'), receiverOrgId: 'org-dongxin', legs: [leg('org-anyun')], unitIds: [oil], plannedDate: '2026-12-01' });
-    const id = res.json().manifest.id as string;
-    await step('producer', id, 'signature', {});
-    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: [oil] });
-    await step('operator', id, 'arrival', { vehiclePlate: plateOf('org-anyun') });
-    await receiveAll(id, [oil]);
+    const id = await receivedAtDongxin('900-214-08'); // nor for this one
     const granted = await (await Client.as(app, 'admin')).request('PUT', '/api/registry/licences/lic-dongxin-oil', {
       eventId: eventId('lic'), orgId: 'org-dongxin', number: '浙危废经第 3310820098 号', wasteCodes: ['900-214-08'], tonnesPerYear: 100, validUntil: '2030-12-31', methods: ['D10'],
     });
