@@ -3,7 +3,7 @@
 // append-only log; each is one JSON file under $HAZLEDGER_DATA_DIR/reports/ (like the gate
 // cameras' pictures), read by the regulator of the drum's producer.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublicReport } from './api-types.js';
 
@@ -19,7 +19,11 @@ export class PublicReports {
     // The time first: file names sort oldest first, and an id says when it came.
     const report: PublicReport = { id: `r-${now.getTime()}-${randomBytes(4).toString('hex')}`, receivedAt: now.toISOString(), ...r };
     await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, `${report.id}.json`), `${JSON.stringify(report)}\n`, { flag: 'wx' });
+    // Whole or not at all: written aside, then renamed into its name (a crash mid-write leaves a
+    // `.partial` file the list does not read, never half a report).
+    const file = join(this.dir, `${report.id}.json`);
+    await writeFile(`${file}.partial`, `${JSON.stringify(report)}\n`, { flag: 'wx' });
+    await rename(`${file}.partial`, file);
     return report;
   }
 
@@ -28,10 +32,19 @@ export class PublicReports {
     const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => ID.test(n.replace(/\.json$/, ''))).sort().reverse();
     const out: PublicReport[] = [];
     for (const name of names) {
-      const r = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as PublicReport;
-      if (!producers || producers.has(r.producerOrgId)) out.push(r);
+      const r = await readReport(join(this.dir, name));
+      if (r && (!producers || producers.has(r.producerOrgId))) out.push(r);
       if (out.length >= limit) break;
     }
     return out;
+  }
+}
+
+/** A kept report, or undefined for a file that is not one (damaged on disk: the others still list). */
+async function readReport(path: string): Promise<PublicReport | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as PublicReport;
+  } catch {
+    return undefined;
   }
 }

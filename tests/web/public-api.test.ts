@@ -2,6 +2,8 @@
 // was last seen, and a C2SP tlog-proof of that entry a tool can check against the log key),
 // browsers get the page; problem reports are validated (problem+json), kept for the regulator of
 // the drum's producer only, told to its inspectors over /live, and limited per address.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseVkey, verifyTlogProof } from '../../ledger/index.js';
@@ -87,6 +89,11 @@ describe.each(DRIVERS)('the public QR route on %s', (driver) => {
     ws.close();
     expect((await producer.request('GET', '/api/public-reports')).statusCode).toBe(403);
     expect((await opened.app.inject({ url: '/api/public-reports' })).statusCode).toBe(401);
+    // A report file damaged on disk (half written before a crash) does not hide the others.
+    writeFileSync(join(opened.ctx.config.dataDir, 'reports', `r-${Date.now() + 60_000}-0badf11e.json`), '{"id":"r-');
+    const listed = await inspector.request('GET', '/api/public-reports');
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().reports[0]).toMatchObject({ id });
   });
 
   it('refuses bad reports with problem+json and limits them per address', async () => {
