@@ -107,15 +107,23 @@ async function receipt(c: RuleContext, index: number, e: Envelope): Promise<NewF
   return out;
 }
 
+/** The units on the truck before `index`: those its pickup took, or (not picked up yet) all it lists. */
+async function onTruck(sql: Sql, manifestId: string, index: number): Promise<string[]> {
+  const signed = await sql.query('SELECT body FROM ledger_entries WHERE manifest_id = $1 AND type = $2 AND idx < $3 ORDER BY idx', [manifestId, 'manifest.signed', index]);
+  const pickup = signed.map((r) => JSON.parse(fromUtf8(bytes(r.body))) as Envelope).find((e) => (e.data as { step?: string }).step === 'pick_up');
+  if (pickup) return (pickup.data as { taken: string[] }).taken;
+  const [m] = await sql.query<{ unit_ids: string[] }>('SELECT unit_ids FROM manifests WHERE id = $1', [manifestId]); // fixed at creation
+  return m?.unit_ids ?? [];
+}
+
 /**
- * The sum of a manifest's units' net weights at their producer, as last weighed there before
- * `index` (a receiver's weighing sealed later does not count); undefined if none was weighed.
+ * The sum of the net weights at their producer of the units on a manifest's truck, as last weighed
+ * there before `index` (a receiver's weighing sealed later does not count); undefined if none was.
  */
 async function producerKg(sql: Sql, manifestId: string, index: number): Promise<string | undefined> {
-  const [m] = await sql.query<{ unit_ids: string[] }>('SELECT unit_ids FROM manifests WHERE id = $1', [manifestId]); // fixed at creation
   let total = 0;
   let weighed = false;
-  for (const unit of m?.unit_ids ?? []) {
+  for (const unit of await onTruck(sql, manifestId, index)) {
     const w = await lastOf(sql, unit, ['unit.weighed'], index, 'producer');
     if (!w) continue;
     total += grams((w.e.data as { netKg: string }).netKg);

@@ -157,6 +157,15 @@ describe.each(DRIVERS)('findings on %s', (driver) => {
     expect((await findings()).filter((f) => f.key.startsWith('WEIGHT_MISMATCH:truck:')).map((f) => f.subjects.manifest)).toEqual([truckManifest]);
   });
 
+  it('weighs a truck against the drums its pickup took: one left behind is missing, not a weight off', async () => {
+    const { id, ids } = await manifest(3); // 3 × 100 kg
+    await step('driver', id, 'pickup', { vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids.slice(0, 2) });
+    const at = new Date().toISOString();
+    await put({ v: 1, type: 'vehicle.weighed', at, by: { role: 'device', org: 'org-dongxin', device: 'dev-dongxin-wb' }, data: { manifestId: id, plate: plateOf('org-anyun'), grossKg: '9000', tareKg: '8800', netKg: '200' } });
+    await readAll();
+    expect(await about(id)).toEqual(['UNIT_MISSING']);
+  });
+
   it('judges a page read again after it failed to seal by the log before it, not by what the failed read learned', async () => {
     const id = await receivedAtDongxin('900-214-08'); // nor for this one
     const granted = await (await Client.as(app, 'admin')).request('PUT', '/api/registry/licences/lic-dongxin-oil', {
