@@ -123,7 +123,13 @@ export class Gateway {
       this.helloTimer = setTimeout(() => this.greet({}), HELLO_MS);
     });
     ws.on('message', (raw) => {
-      const a = JSON.parse(String(raw)) as Answer;
+      let a: Answer;
+      try {
+        a = JSON.parse(String(raw)) as Answer;
+      } catch {
+        this.log(`gateway: an answer that is not JSON (is \`server\` this park's hazledger?): ${String(raw).slice(0, 80)}`);
+        return;
+      }
       this.answering = this.answering.then(() => this.answer(a)).catch((e: Error) => this.log(`gateway: ${e.message}`));
     });
     ws.on('close', () => {

@@ -1,6 +1,8 @@
 // The gateway's on-disk outbox: every signed reading is appended (and fsynced) before anyone is
-// told it was taken, and stays until the server acknowledges it. Readings leave in order; the
-// server's acknowledgement of sequence n moves the mark past n. After a crash — SIGKILL included —
+// told it was taken, and stays until the server acknowledges it. Readings leave in order, but the
+// server answers each on its own (one it asks to be sent again may be followed by the next one's
+// acknowledgement), so an acknowledgement removes only its own reading, and the mark on disk is
+// just below the oldest reading still waiting. After a crash — SIGKILL included —
 // the file is read back: a torn last line (the write the kill interrupted) is dropped, because
 // that reading was never acknowledged to its device; everything before it is sent again, and the
 // server recognises what it already has by (device, seq).
@@ -70,13 +72,18 @@ export class Outbox {
     return this.records;
   }
 
-  /** The server has sealed (or already had) everything up to `seq`. */
+  /** The server has sealed (or already had, or refused for good) the reading numbered `seq`. */
   ack(seq: number): void {
-    if (seq <= this.acked) return;
-    this.acked = seq;
-    this.records = this.records.filter((r) => r.seq > seq);
+    const left = this.records.filter((r) => r.seq !== seq);
+    if (left.length === this.records.length) return;
+    this.records = left;
+    // Everything up to the mark is done; a reading acknowledged above a waiting one is sent again
+    // after a restart, and the server knows it by its number.
+    const mark = left.length > 0 ? left[0].seq - 1 : this.lastSeq;
+    if (mark === this.acked) return;
+    this.acked = mark;
     const tmp = `${this.markFile}.tmp`;
-    writeFileSync(tmp, String(seq));
+    writeFileSync(tmp, String(mark));
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
