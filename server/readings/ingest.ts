@@ -57,7 +57,8 @@ async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ e
     );
     const m = open ? await lockManifest(tx, open.id) : undefined; // the manifest before its unit, as a pickup locks them
     const unit = await lockUnit(tx, unitId);
-    if (m && AT_PRODUCER.includes(unit.state)) {
+    // A read from before the manifest existed (delivered late from the gateway's outbox) is a sighting, not a load.
+    if (m && AT_PRODUCER.includes(unit.state) && Date.parse(r.at) >= Date.parse(m.createdAt)) {
       const entry: Envelope = { v: 1, type: 'unit.loaded', at: r.at, by, unit: unitId, manifest: m.id, prev: { unit: unit.lastLeafHash, manifest: m.lastLeafHash }, data: { ...data, manifestId: m.id, leg: 0 }, sig: [sig] };
       return { entry, sql: (leaf, params) => [saveUnitSql(applyUnitEntry(unit, entry, leaf), params), saveManifestSql(applyManifestEntry(m, entry, leaf), params)] };
     }
@@ -65,12 +66,15 @@ async function meaning(tx: Sql, d: Device, r: Reading, sig: object): Promise<{ e
     return { entry, sql: (leaf, params) => [saveUnitSql(applyUnitEntry(unit, entry, leaf), params)] };
   }
   if (r.kind === 'weight' && r.data.stable === true) {
+    // The truck on the bridge: the last one the site's cameras saw at or before the weighing (a
+    // weight delivered late from the gateway's outbox must not take a later truck's plate).
     const [seen] = await tx.query<{ plate: string; manifest_id: string | null }>(
-      `SELECT convert_from(body, 'UTF8')::jsonb #>> '{data,plate}' AS plate, convert_from(body, 'UTF8')::jsonb #>> '{data,manifestId}' AS manifest_id
-         FROM ledger_entries WHERE type = 'vehicle.sighted' AND idx >= (SELECT size FROM ledger_head) - 5000
-          AND convert_from(body, 'UTF8')::jsonb #>> '{by,org}' = $1 AND (convert_from(body, 'UTF8')::jsonb ->> 'at')::timestamptz > $2
-        ORDER BY idx DESC LIMIT 1`,
-      [d.org_id, new Date(Date.parse(r.at) - PLATE_WINDOW_MS).toISOString()],
+      `SELECT e->'data'->>'plate' AS plate, e->'data'->>'manifestId' AS manifest_id
+         FROM (SELECT idx, convert_from(body, 'UTF8')::jsonb AS e FROM ledger_entries
+                WHERE type = 'vehicle.sighted' AND idx >= (SELECT size FROM ledger_head) - 5000) s
+        WHERE e->'by'->>'org' = $1 AND (e->>'at')::timestamptz > $2 AND (e->>'at')::timestamptz <= $3
+        ORDER BY (e->>'at')::timestamptz DESC, idx DESC LIMIT 1`,
+      [d.org_id, new Date(Date.parse(r.at) - PLATE_WINDOW_MS).toISOString(), r.at],
     );
     const entry: Envelope = { v: 1, type: 'vehicle.weighed', at: r.at, by, data: { ...data, ...(seen ? { plate: seen.plate, ...(seen.manifest_id ? { manifestId: seen.manifest_id } : {}) } : {}) }, sig: [sig] };
     return { entry };

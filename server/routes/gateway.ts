@@ -19,6 +19,7 @@ import { Type } from 'typebox';
 import { upgradeRequired } from '../problem.js';
 import { Id, Jws, Jwk, problems, Strict } from './schemas.js';
 import { enrollDeviceKey } from '../readings/device-keys.js';
+import { unstorableText } from '../text-guard.js';
 import type { JWK } from 'jose';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -33,6 +34,10 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   if (r.v !== 1 || typeof r.device !== 'string' || !DEVICE_ID.test(r.device) || !Number.isSafeInteger(r.seq) || r.seq < 1) throw bad('v, device and seq are required');
   if (typeof r.at !== 'string' || !isEntryTime(r.at)) throw bad('at must be RFC 3339');
   if (!['tag', 'weight', 'code'].includes(r.kind) || typeof r.data !== 'object' || r.data === null || Array.isArray(r.data)) throw bad('kind and data');
+  // Text the database cannot hold would fail the reading's transaction, which is asked for again, for ever.
+  const unstorable = unstorableText(r.data, 'data');
+  if (unstorable) throw bad(`${unstorable} holds a NUL character or a lone surrogate`);
+  if (r.kind === 'tag' && r.data.epc !== undefined && (typeof r.data.epc !== 'string' || !/^[0-9A-Fa-f]{1,128}$/.test(r.data.epc))) throw bad('a tag\'s EPC is hex');
   return { reading: r, jws };
 }
 
