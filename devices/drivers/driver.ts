@@ -65,7 +65,7 @@ export abstract class Driver<F> {
       this.guard('link up', () => this.onUp());
     });
     this.link.on('down', (reason) => {
-      this.flush();
+      this.dropPartial();
       this.counters.linkDown(reason);
       this.log(`${o.id}: link down (${this.link.name}): ${reason}`);
       this.guard('link down', () => this.onDown());
@@ -136,6 +136,17 @@ export abstract class Driver<F> {
   private flush(): void {
     this.silence.stop();
     if (this.decoder.flush) this.deliver(this.decoder.flush());
+  }
+
+  /**
+   * The link went down mid-frame: what was held is the start of a frame, not a whole one (a line
+   * cut short can still look like another drum's code). Counted as an error, never read.
+   */
+  private dropPartial(): void {
+    this.silence.stop();
+    const held = this.decoder.pending;
+    this.decoder = this.newDecoder();
+    if (held > 0) this.deliver([new FrameError('BAD_FRAME', `${held} bytes of a frame cut off by the link going down: dropped`)]);
   }
 
   private deliver(out: (F | FrameError)[]): void {

@@ -273,6 +273,17 @@ describe('line driver', () => {
     ]);
     expect(hex(ports.last().port!.recording)).toBe(''); // a line reader is only listened to
   });
+
+  it('drops a line the link cut short instead of reading it (cut short, it may be another drum\'s code)', async () => {
+    const { port, sockets } = await listen(() => {});
+    const readings: DriverReading[] = [];
+    const driver = keep(new LineDriver({ id: 'scanner-1', link: { type: 'tcp', host: '127.0.0.1', port }, quietMs: 5_000, onReading: (r) => readings.push(r) }));
+    await until(() => sockets.length === 1 && driver.health().link === 'up');
+    sockets[0].end('https://id.example.cn/8003/069012340001770000071\r\nhttps://id.example.cn/8003/06901234000177000007'); // …12, cut off
+    await until(() => driver.health().link === 'down');
+    expect(readings.map((r) => r.data)).toEqual([{ text: 'https://id.example.cn/8003/069012340001770000071' }]);
+    expect(driver.health().errors).toMatchObject({ BAD_FRAME: 1 });
+  });
 });
 
 describe('garbage', () => {
