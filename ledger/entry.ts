@@ -50,6 +50,16 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 
 /** An envelope's `at`: RFC 3339 in the form we write, and a real time. */
 export const isEntryTime = (s: string): boolean => RFC3339.test(s) && !Number.isNaN(Date.parse(s));
+
+/**
+ * Whether a time's date and clock (its first 19 characters, `YYYY-MM-DDThh:mm:ss`) exist: V8 reads
+ * 30 February as 2 March, where PostgreSQL refuses it. For times that come in from outside.
+ */
+export function isRealWallClock(s: string): boolean {
+  const wall = s.slice(0, 19);
+  const t = Date.parse(`${wall}Z`);
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(wall) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === wall;
+}
 const ENVELOPE_KEYS = new Set(['v', 'type', 'at', 'by', 'unit', 'manifest', 'prev', 'data', 'sig']);
 
 /** Standard padded base64 of 32 bytes: 43 characters and one "=" (what fromBase64 accepts at that length). */

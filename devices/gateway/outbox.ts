@@ -2,10 +2,10 @@
 // told it was taken, and stays until the server acknowledges it. Readings leave in order, but the
 // server answers each on its own (one it asks to be sent again may be followed by the next one's
 // acknowledgement), so an acknowledgement removes only its own reading, and the mark on disk is
-// just below the oldest reading still waiting. After a crash — SIGKILL included —
-// the file is read back: a torn last line (the write the kill interrupted) is dropped, because
-// that reading was never acknowledged to its device; everything before it is sent again, and the
-// server recognises what it already has by (device, seq).
+// just below the oldest reading still waiting. After a crash — SIGKILL included — the file is
+// read back: a torn line (the write the kill or a full disk interrupted) is dropped, because that
+// reading was never acknowledged to its device; every other waiting reading is sent again, and
+// the server recognises what it already has by (device, seq).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,7 +36,9 @@ export class Outbox {
           this.lastSeq = Math.max(this.lastSeq, r.seq);
           if (r.seq > this.acked) this.records.push(r);
         } catch {
-          break; // the torn tail of an interrupted write
+          // A torn line: the write a crash (or a full disk) interrupted. That reading was never
+          // acknowledged to its device; the readings written after it were, and are kept.
+          continue;
         }
       }
     }

@@ -3,6 +3,7 @@
 // body); Dahua ITSAPI: JSON with base64 pictures. Parsing refuses what it cannot read with a
 // clear message; it never trusts a field it did not check.
 import { XMLParser } from 'fast-xml-parser';
+import { isRealWallClock } from '../../ledger/entry.js';
 import { CST_OFFSET } from '../china-time.js';
 import { DomainError } from '../custody/errors.js';
 import { isValidPlate, normalizePlate } from '../registry/validate.js';
@@ -50,7 +51,7 @@ function checkPlate(p: unknown, color: unknown): Pick<Sighting, 'plate' | 'plate
 function checkTime(raw: string, assumeOffset = CST_OFFSET): string {
   const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(raw) ? raw : `${raw.replace(' ', 'T')}${assumeOffset}`;
   const t = Date.parse(withZone);
-  if (Number.isNaN(t)) throw bad(`not a capture time: ${JSON.stringify(raw).slice(0, 40)}`);
+  if (Number.isNaN(t) || !isRealWallClock(withZone)) throw bad(`not a capture time: ${JSON.stringify(raw).slice(0, 40)}`);
   return new Date(t).toISOString();
 }
 

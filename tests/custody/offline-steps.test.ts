@@ -134,9 +134,11 @@ describe.each(DRIVERS)('offline driver steps on %s', (driver) => {
     const { id, ids } = await draft(['org-anyun']);
     const [bad, good] = await reserve('driver', 2);
     const pickup = { at: hoursAgo(1), kind: 'pickup', manifestId: id, vehiclePlate: plateOf('org-anyun'), scannedUnitIds: ids };
-    const results = await send('driver', [{ ...pickup, eventId: bad, at: '2026-13-01T10:00:00Z' }, { ...pickup, eventId: good }]);
+    const [bad2] = await reserve('driver', 1);
+    const results = await send('driver', [{ ...pickup, eventId: bad, at: '2026-13-01T10:00:00Z' }, { ...pickup, eventId: bad2, at: '2026-02-30T10:00:00Z' }, { ...pickup, eventId: good }]);
     expect(results[0]).toMatchObject({ eventId: bad, status: 'refused', code: 'BAD_INPUT' });
-    expect(results[1]).toMatchObject({ eventId: good, status: 'sealed' });
+    expect(results[1]).toMatchObject({ eventId: bad2, status: 'refused', code: 'BAD_INPUT' }); // V8 reads it as 2 March
+    expect(results[2]).toMatchObject({ eventId: good, status: 'sealed' });
   });
 
   it('refuses a step that contradicts what is sealed, and keeps it as a conflict', async () => {

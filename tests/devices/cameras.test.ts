@@ -138,6 +138,8 @@ describe.each(DRIVERS)('gate cameras on %s', (driver) => {
       expect(r.statusCode, r.body).toBe(400);
       expect(r.headers['content-type']).toMatch(/problem\+json/);
     }
+    // A capture time on a day that does not exist (V8 would read it as 2 March).
+    expect((await post('/devices/dev-dongxin-cam/isapi', xml('浙J27581').replace('2026-11-28T', '2026-02-30T'), 'application/xml')).statusCode).toBe(400);
     expect((await post('/devices/dev-nope/isapi', xml('浙J27581'), 'application/xml')).statusCode).toBe(404);
     expect((await post('/devices/dev-dongxin-wb/isapi', xml('浙J27581'), 'application/xml')).statusCode).toBe(404); // a scale, not a camera
     expect((await post('/devices/dev-lvxun-cam/isapi', xml('浙J27581'), 'application/xml')).statusCode).toBe(400); // a Dahua camera

@@ -2,7 +2,7 @@
 // again, then told the next is sealed, it keeps the first and sends it again (an acknowledgement
 // removes its own reading only); its mark on disk never passes a reading still waiting; and an
 // answer that is not JSON is logged, not fatal.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,18 @@ describe('the gateway outbox', () => {
     third.ack(3);
     expect([third.pending(), third.ackedSeq, third.nextSeq()]).toEqual([[], 3, 4]);
     third.close();
+  });
+
+  it('keeps the readings written after a torn line (a write the disk cut short), dropping only that line', () => {
+    const d = dir();
+    const box = new Outbox(d);
+    box.append(record(1));
+    box.close();
+    appendFileSync(join(d, 'outbox.jsonl'), '{"seq":2,"message":{"rea'); // the disk filled mid-line
+    appendFileSync(join(d, 'outbox.jsonl'), `\n${JSON.stringify(record(3))}\n`);
+    const again = new Outbox(d);
+    expect([again.pending().map((r) => r.seq), again.nextSeq()]).toEqual([[1, 3], 4]);
+    again.close();
   });
 
   it('sends a reading the server asked for again, though the next one was acknowledged first; survives an answer that is not JSON', async () => {
