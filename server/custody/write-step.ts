@@ -3,6 +3,7 @@
 // subject, update the read side, and put the entry with its `prev` link into the ledger intake.
 // After commit the sequencer seals it, and the caller learns its ledger index.
 import { createHash } from 'node:crypto';
+import { isRealWallClock } from '../../ledger/entry.js';
 import { canonicalBytes, encodeEntry, leafHash, sha256, toBase64, type Envelope } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { JWK } from 'jose';
@@ -55,8 +56,12 @@ async function signatureFor(sql: Sql, actor: Actor, step: StepInput, claim: Clai
 /** How far ahead of the server's clock a step's `at` may be: a device's clock running a little fast. */
 export const AT_AHEAD_MS = 10 * 60_000;
 
-/** A step is recorded when it happened: one dated to come is a wrong clock or a wrong record. */
-function refuseFutureAt(at: string | undefined, now = Date.now()): void {
+/**
+ * A step is recorded when it happened: at a time that exists (30 February is read by V8 as 2 March,
+ * and refused by PostgreSQL), and not one to come (a wrong clock or a wrong record).
+ */
+function refuseBadAt(at: string | undefined, now = Date.now()): void {
+  if (at !== undefined && !isRealWallClock(at)) throw new DomainError('BAD_INPUT', `at ${at} is not a time that exists`);
   const t = at === undefined ? NaN : Date.parse(at);
   if (!(t > now + AT_AHEAD_MS)) return;
   const minutes = Math.round((t - now) / 60_000);
@@ -65,7 +70,7 @@ function refuseFutureAt(at: string | undefined, now = Date.now()): void {
 
 export async function runStep<T>(ctx: CustodyContext, actor: Actor, step: StepInput, claim: Claim, body: StepBody<T>): Promise<StepResult<T>> {
   // Before anything else: a retry of a step taken earlier was no further ahead then than now.
-  refuseFutureAt(step.at);
+  refuseBadAt(step.at);
   const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { ...claim, at: step.at ?? null } }));
   let sig: SignatureRecord;
   try {

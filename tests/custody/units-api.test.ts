@@ -281,6 +281,14 @@ describe.each(DRIVERS)('units over HTTP on %s', (driver) => {
     expect(sameDay.json().units[0].unit.hjCode).toMatch(/20261121\d{3}$/);
   });
 
+  it('refuses a step dated on a day that does not exist (V8 would read 30 February as 2 March)', async () => {
+    const feb30 = await producer.request('POST', '/api/units', registration({ at: '2026-02-30T10:00:00Z', generationDate: '2026-02-20' }));
+    expect([feb30.statusCode, feb30.json().code], feb30.body).toEqual([400, 'BAD_INPUT']);
+    const { unit } = await producer.register();
+    const weighing = { eventId: eventId('weigh'), at: '2026-04-31T10:00:00+08:00', grossKg: '215.5', tareKg: '18.5', source: 'manual' };
+    expect((await producer.request('POST', `/api/units/${unit.id}/weighings`, weighing)).json()).toMatchObject({ code: 'BAD_INPUT' });
+  });
+
   it('refuses a step dated more than ten minutes ahead of the server, and takes one a few minutes ahead', async () => {
     const ahead = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
     const tomorrow = await producer.request('POST', '/api/units', registration({ at: ahead(24 * 60) }));
