@@ -2,15 +2,13 @@
 // a person's signing key takes a proof that they hold the new key's private half; the admin adds a
 // person, with a login when one is given (logins themselves are never sealed).
 import { randomBytes } from 'node:crypto';
-import { canonicalBytes, sha256 } from '../../ledger/index.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import { checkLogin, writeLogin } from '../auth/logins.js';
 import { ORG_KIND_OF_ROLE, rolesForOrgKind, type PersonRole } from '../registry/person-roles.js';
 import type { JWK } from 'jose';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
-import { checkKeyPossession, sealRegistryChange } from './registry-change.js';
-import { answerAgain, previousAnswer, type Replay } from './write-step.js';
+import { changeOnce, checkKeyPossession, sealRegistryChange } from './registry-change.js';
 
 /** What a new key must sign to show its holder has the private half. */
 export const enrolmentClaim = (personId: string) => ({ action: 'key.enrol', person: personId });
@@ -63,17 +61,14 @@ export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPer
   if ((username === undefined) !== (password === undefined)) throw new DomainError('BAD_INPUT', 'give a username and a password together, or neither');
   // The request as a retry must repeat it; the password is left out (its hash is not to be kept
   // beside the login's): a retry under the same id is the same addition, whatever password it sends.
-  const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: { action: 'person.add', orgId, role, name, username: username ?? null } }));
-  const answered = () => ctx.sql.transaction((tx) => previousAnswer<AddedPerson['person']>(tx, actor.personId, eventId, requestHash));
-  const earlier = await answered();
-  if (earlier) return again(ctx, earlier);
-  const id = `p-${randomBytes(6).toString('hex')}`;
-  // Checked and hashed before the transaction (scrypt is slow); the unique username is checked again on the write.
-  const hash = username !== undefined ? await checkLogin(ctx.sql, id, username, password!) : undefined;
-  const record = { id, orgId, role, name };
-  const person = { ...record, username: username ?? null };
-  try {
-    const { index } = await sealRegistryChange(
+  const claim = { action: 'person.add', orgId, role, name, username: username ?? null };
+  const { answer, index, replayed } = await changeOnce(ctx, actor, eventId, claim, async (event) => {
+    const id = `p-${randomBytes(6).toString('hex')}`;
+    // Checked and hashed before the transaction (scrypt is slow); the unique username is checked again on the write.
+    const hash = username !== undefined ? await checkLogin(ctx.sql, id, username, password!) : undefined;
+    const record = { id, orgId, role, name };
+    const person = { ...record, username: username ?? null };
+    const sealed = await sealRegistryChange(
       ctx,
       actor,
       async (tx) => {
@@ -81,18 +76,9 @@ export async function addPerson(ctx: CustodyContext, actor: Actor, input: NewPer
         return { kind: 'person', id, record, answer: person };
       },
       hash === undefined ? undefined : (tx) => writeLogin(tx, id, username!, hash),
-      { eventId, requestHash },
+      event,
     );
-    return { person, index, replayed: false };
-  } catch (e) {
-    // The same addition, sent twice at once: the other one took the event id first.
-    const twin = (e as { code?: string }).code === '23505' ? await answered() : undefined;
-    if (twin) return again(ctx, twin);
-    throw e;
-  }
-}
-
-async function again(ctx: CustodyContext, earlier: Replay<AddedPerson['person']>): Promise<AddedPerson> {
-  const { response, entry } = await answerAgain(ctx.sql, earlier);
-  return { person: response, index: entry.index, replayed: true };
+    return { answer: person, index: sealed.index };
+  });
+  return { person: answer, index, replayed };
 }

@@ -1,13 +1,11 @@
 // The admin registers a transporter's vehicle or an operator's licence, new or changed (a truck
 // bought, a licence renewed): a sealed `registry.changed` upsert, held to the rules the fixture is
 // checked by (registry/validate.ts). A retry under the same event id gets the first answer.
-import { canonicalBytes, sha256 } from '../../ledger/index.js';
 import { isValidPlate, licenceProblems, normalizePlate, vehicleProblems, type Licence, type RecordProblem, type Vehicle } from '../registry/validate.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
-import { sealRegistryChange } from './registry-change.js';
+import { changeOnce, sealRegistryChange } from './registry-change.js';
 import { wasteCodes } from './waste-codes.js';
-import { answerAgain, previousAnswer, type Replay } from './write-step.js';
 
 /** A field left out keeps the vehicle's registered value; a new vehicle needs them all. */
 export interface VehicleInput {
@@ -97,12 +95,9 @@ export async function registerLicence(ctx: CustodyContext, actor: Actor, id: str
 }
 
 async function upsert<R extends { orgId: string }>(ctx: CustodyContext, actor: Actor, u: Upsert<R>): Promise<Upserted<R>> {
-  const requestHash = sha256(canonicalBytes({ person: actor.personId, claim: u.claim }));
-  const answered = () => ctx.sql.transaction((tx) => previousAnswer<R>(tx, actor.personId, u.eventId, requestHash));
-  const earlier = await answered();
-  if (earlier) return again(ctx, earlier);
-  try {
-    const { index, change } = await sealRegistryChange(
+  let created = false; // a retry answered changed nothing
+  const { answer, index, replayed } = await changeOnce(ctx, actor, u.eventId, u.claim, async (event) => {
+    const sealed = await sealRegistryChange(
       ctx,
       actor,
       async (tx) => {
@@ -113,24 +108,16 @@ async function upsert<R extends { orgId: string }>(ctx: CustodyContext, actor: A
         const [owner] = await tx.query<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [record.orgId]);
         const [problem] = u.problems(record, owner?.kind);
         if (problem) throw new DomainError(problem.code, `${u.kind} ${u.id}: ${problem.message}`);
-        return { kind: u.kind, id: u.id, record: record as Record<string, unknown>, created: before === undefined };
+        created = before === undefined;
+        return { kind: u.kind, id: u.id, record: record as Record<string, unknown> };
       },
       undefined,
-      { eventId: u.eventId, requestHash },
+      event,
     );
-    return { record: change.record as unknown as R, index, replayed: false, created: change.created };
-  } catch (e) {
-    // The same change, sent twice at once: the other one took the event id first.
-    const twin = (e as { code?: string }).code === '23505' ? await answered() : undefined;
-    if (twin) return again(ctx, twin);
-    throw e;
-  }
+    return { answer: sealed.change.record as unknown as R, index: sealed.index };
+  });
+  return { record: answer, index, replayed, created: created && !replayed };
 }
 
 const definedOf = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 const nullFor = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v ?? null]));
-
-async function again<R>(ctx: CustodyContext, earlier: Replay<R>): Promise<Upserted<R>> {
-  const { response, entry } = await answerAgain(ctx.sql, earlier);
-  return { record: response, index: entry.index, replayed: true, created: false };
-}

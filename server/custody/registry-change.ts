@@ -1,14 +1,14 @@
 // A change to the park's registry (a person, a device, their keys): projected into the read side
 // and put into the ledger's intake in one transaction, then sealed as `registry.changed`.
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { canonicalBytes, encodeEntry, equalBytes, leafHash, toBase64, type Envelope } from '../../ledger/index.js';
+import { canonicalBytes, encodeEntry, equalBytes, leafHash, sha256, toBase64, type Envelope } from '../../ledger/index.js';
 import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import type { Actor, CustodyContext } from './context.js';
 import { DomainError } from './errors.js';
 import { applyRegistryEntry } from './registry-projection.js';
 import { algorithmOf } from './signatures.js';
-import { SEAL_WAIT_MS, withinTime } from './write-step.js';
+import { answerAgain, previousAnswer, SEAL_WAIT_MS, withinTime, type Replay } from './write-step.js';
 
 export interface RegistryChange {
   kind: string;
@@ -73,6 +73,36 @@ export async function sealRegistryChange<C extends RegistryChange>(
     return { index: sealed.index, change };
   } catch (e) {
     if (e instanceof SigningRefusedError) throw new DomainError('LEDGER_HALTED', `the log is not sealing (${e.message}): the ${kind} change is made; ${notAgain}`);
+    throw e;
+  }
+}
+
+/**
+ * A change made once under the caller's event id and request (`claim`, what a retry must repeat):
+ * a retry, or the same request sent twice at once, is answered with the first change's answer.
+ * `change` seals it, passing the event to `sealRegistryChange`.
+ */
+export async function changeOnce<T>(
+  ctx: CustodyContext,
+  actor: Actor,
+  eventId: string,
+  claim: object,
+  change: (event: ChangeEvent) => Promise<{ answer: T; index: number }>,
+): Promise<{ answer: T; index: number; replayed: boolean }> {
+  const requestHash = sha256(canonicalBytes({ person: actor.personId, claim }));
+  const answered = () => ctx.sql.transaction((tx) => previousAnswer<T>(tx, actor.personId, eventId, requestHash));
+  const again = async (r: Replay<T>) => {
+    const { response, entry } = await answerAgain(ctx.sql, r);
+    return { answer: response, index: entry.index, replayed: true };
+  };
+  const earlier = await answered();
+  if (earlier) return again(earlier);
+  try {
+    return { ...(await change({ eventId, requestHash })), replayed: false };
+  } catch (e) {
+    // The same change, sent twice at once: the other one took the event id first.
+    const twin = (e as { code?: string }).code === '23505' ? await answered() : undefined;
+    if (twin) return again(twin);
     throw e;
   }
 }
