@@ -17,9 +17,14 @@ export interface GatewayOptions {
   /** Each device's private signing key. */
   keys: Map<string, JWK>;
   log?: (line: string) => void;
+  /** How long to wait before sending again a reading refused because the server does not know its device or key yet (default 30 s). */
+  unknownDeviceRetryMs?: number;
 }
 
 type Answer = { ack?: number; retry?: number; device?: string; status?: string; code?: string; detail?: string; hello?: { lastSeq?: Record<string, number> }; health?: string };
+
+/** Refusals that last only until the admin registers the device or enrols its key. */
+const UNTIL_ENROLLED = ['KEY_NOT_ENROLLED', 'NOT_FOUND'];
 
 /** How long to wait for the server's hello before sending anyway. */
 const HELLO_MS = 2000;
@@ -40,6 +45,8 @@ export class Gateway {
   /** Sending waits for the server's hello on each connection (it raises the numbering floor). */
   private greeted = false;
   private helloTimer?: NodeJS.Timeout;
+  /** A later sending of readings the server refused until their device is enrolled. */
+  private later?: NodeJS.Timeout;
 
   constructor(private readonly o: GatewayOptions) {
     this.log = o.log ?? (() => {});
@@ -174,9 +181,25 @@ export class Gateway {
       return;
     }
     if (typeof a.ack !== 'number') return;
+    if (a.status === 'refused' && UNTIL_ENROLLED.includes(a.code ?? '')) return this.sendLater(a.device!, a.ack, `${a.code} ${a.detail}`);
     if (a.status === 'refused' && a.code === 'EVENT_ID_REUSED') await this.renumber(a.device!, outbox, a.ack);
     else if (a.status === 'refused') this.log(`gateway: ${a.device} #${a.ack} refused: ${a.code} ${a.detail}`);
     outbox.ack(a.ack);
+  }
+
+  /**
+   * The server does not know the device, or has no key of it, yet (a scale installed before the
+   * admin enrolled it): the reading is kept and sent again later, with those after it.
+   */
+  private sendLater(device: string, seq: number, why: string): void {
+    this.sent.set(device, Math.min(this.sent.get(device) ?? 0, seq - 1));
+    if (this.later) return;
+    const ms = this.o.unknownDeviceRetryMs ?? 30_000;
+    this.log(`gateway: ${device} #${seq} not taken yet (${why}): kept, sent again in ${ms / 1000} s`);
+    this.later = setTimeout(() => {
+      this.later = undefined;
+      this.flush();
+    }, ms);
   }
 
   /**
@@ -196,6 +219,7 @@ export class Gateway {
     this.stopped = true;
     clearTimeout(this.reconnect);
     clearTimeout(this.helloTimer);
+    clearTimeout(this.later);
     this.ws?.close();
     for (const o of this.outboxes.values()) o.close();
   }

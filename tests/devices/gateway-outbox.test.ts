@@ -92,4 +92,35 @@ describe('the gateway outbox', () => {
       server.close();
     }
   });
+
+  it('keeps a reading refused because its device is not enrolled yet, and sends it again later', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    let enrolled = false;
+    const got: number[] = [];
+    server.on('connection', (ws) => {
+      ws.on('message', (raw) => {
+        const m = JSON.parse(String(raw));
+        if (m.hello) return ws.send(JSON.stringify({ hello: { lastSeq: {} } }));
+        got.push(m.reading.seq);
+        const answer = enrolled ? { status: 'sealed' } : { status: 'refused', code: 'KEY_NOT_ENROLLED', detail: `device ${device} has no enrolled key` };
+        ws.send(JSON.stringify({ ack: m.reading.seq, device, ...answer }));
+      });
+    });
+    const gw = new Gateway({ dir: dir(), server: `http://127.0.0.1:${port}`, keys: new Map([[device, demoPrivateJwk(`device:${device}`)]]), unknownDeviceRetryMs: 150 });
+    try {
+      gw.start();
+      await gw.record(device, 'weight', { grossKg: '31250', unit: 'kg', stable: true });
+      await until(() => got.length === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(gw.backlog()[device]).toBe(1); // kept, not thrown away
+      enrolled = true; // the admin enrols the scale's key
+      await until(() => gw.backlog()[device] === 0);
+      expect(got).toEqual([1, 1]);
+    } finally {
+      await gw.stop();
+      server.close();
+    }
+  });
 });
