@@ -60,6 +60,9 @@ export function isRealWallClock(s: string): boolean {
   const t = Date.parse(`${wall}Z`);
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(wall) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === wall;
 }
+
+/** A time from outside, to be kept: an entry's form (RFC 3339), and a date and clock that exist. */
+export const isRealTime = (s: string): boolean => isEntryTime(s) && isRealWallClock(s);
 const ENVELOPE_KEYS = new Set(['v', 'type', 'at', 'by', 'unit', 'manifest', 'prev', 'data', 'sig']);
 
 /** Standard padded base64 of 32 bytes: 43 characters and one "=" (what fromBase64 accepts at that length). */

@@ -6,7 +6,7 @@
 // turn has not come (an earlier step of the chain has not arrived yet) waits; a step that
 // contradicts what is already sealed is refused and kept as a conflict, never dropped.
 import { randomUUID } from 'node:crypto';
-import { isEntryTime, isRealWallClock } from '../../ledger/entry.js';
+import { isRealTime } from '../../ledger/entry.js';
 import { canonicalBytes } from '../../ledger/index.js';
 import { SigningRefusedError } from '../../ledger/store/sequencer.js';
 import type { Sql } from '../../ledger/store/sql.js';
@@ -144,7 +144,7 @@ export async function receiveOfflineSteps(ctx: CustodyContext, actor: Actor, ste
       const earlier = await kept();
       if (earlier) return resent(earlier);
       // The pattern passed, the date may still not exist (13 months): refused here, not by the database.
-      if (!isEntryTime(s.at) || !isRealWallClock(s.at)) return new DomainError('BAD_INPUT', `at ${s.at} is not a real time`);
+      if (!isRealTime(s.at)) return new DomainError('BAD_INPUT', `at ${s.at} is not a real time`);
       const [reserved] = await tx.query('SELECT 1 FROM reserved_event_ids WHERE person_id = $1 AND event_id = $2', [actor.personId, s.eventId]);
       if (!reserved) return new DomainError('BAD_INPUT', `event id ${s.eventId} was not reserved by you: reserve ids with POST /api/me/event-ids before going offline`);
       // The same step sent twice at once: the second waits for the first's row, then compares with it.

@@ -3,7 +3,7 @@
 // (frames, errors by kind, link state).
 import type { JWK } from 'jose';
 import { signedByDevice } from '../../devices/gateway/reading.js';
-import { isEntryTime, isRealWallClock } from '../../ledger/entry.js';
+import { isRealTime } from '../../ledger/entry.js';
 import type { Sql } from '../../ledger/store/sql.js';
 import { DomainError } from '../custody/errors.js';
 import type { Actor } from '../custody/context.js';
@@ -36,9 +36,6 @@ export async function reportedHealth(sql: Sql, deviceId: string, health: Record<
 
 /** How far ahead of the server's clock a gateway's report may be timed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-/** An RFC 3339 time whose date and clock exist. */
-const isRealTime = (s: string): boolean => isEntryTime(s) && isRealWallClock(s);
 
 /**
  * A gateway's health report for one device (`{health: {device, at, …counters}, jws}`), signed by

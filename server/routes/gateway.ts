@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CustodyContext } from '../custody/context.js';
 import { DomainError } from '../custody/errors.js';
 import type { Reading } from '../../devices/gateway/reading.js';
-import { isEntryTime, isRealWallClock } from '../../ledger/entry.js';
+import { isRealTime } from '../../ledger/entry.js';
 import { lastReadingSeqs, takeReadings } from '../readings/ingest.js';
 import { deviceHealth, refusedReading, takeHealthReport } from '../readings/health.js';
 import { ALL_ROLES, guard } from '../auth/guard.js';
@@ -32,7 +32,7 @@ function checkReading(m: unknown): { reading: Reading; jws: string } {
   if (!r || typeof r !== 'object') throw bad('no reading');
   if (typeof jws !== 'string' || jws.length > 20000) throw bad('no jws');
   if (r.v !== 1 || typeof r.device !== 'string' || !DEVICE_ID.test(r.device) || !Number.isSafeInteger(r.seq) || r.seq < 1) throw bad('v, device and seq are required');
-  if (typeof r.at !== 'string' || !isEntryTime(r.at) || !isRealWallClock(r.at)) throw bad('at must be an RFC 3339 time that exists');
+  if (typeof r.at !== 'string' || !isRealTime(r.at)) throw bad('at must be an RFC 3339 time that exists');
   if (!['tag', 'weight', 'code'].includes(r.kind) || typeof r.data !== 'object' || r.data === null || Array.isArray(r.data)) throw bad('kind and data');
   // Text the database cannot hold would fail the reading's transaction, which is asked for again, for ever.
   const unstorable = unstorableText(r.data, 'data');
